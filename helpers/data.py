@@ -15,7 +15,8 @@ def _require(package, purpose):
     try:
         return importlib.import_module(package)
     except ImportError as error:
-        pip_name = {"sklearn": "scikit-learn"}.get(package, package)
+        top_level = package.split(".")[0]
+        pip_name = {"sklearn": "scikit-learn"}.get(top_level, top_level)
         raise ModuleNotFoundError(
             f"{purpose} needs the Python package '{pip_name}', which is not installed. "
             f"Install it with:  pip install {pip_name}"

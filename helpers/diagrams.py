@@ -108,7 +108,7 @@ def dense_network(layers, max_drawn=6, show_bias=False):
     Args:
         layers: layer sizes from input to output, e.g. ``[2, 4, 3, 1]``, or a Keras model
             that knows its input shape.
-        max_drawn: the most nodes drawn in one layer.
+        max_drawn: the most rows drawn in one layer, counting the ellipsis as one.
         show_bias: draw each layer's bias as a node holding the constant 1.
 
     Returns:

@@ -16,7 +16,7 @@ GALLERY = {"relu": "ReLU", "elu": "ELU", "selu": "SELU", "silu": "swish / SiLU",
 
 def _evaluate_activation(name, x):
     function = keras.activations.get(name)
-    return keras.ops.convert_to_numpy(function(keras.ops.convert_to_tensor(x)))
+    return np.asarray(function(keras.ops.convert_to_tensor(x)).numpy())
 
 
 def activation(name, x_range=(-3.0, 3.0), ax=None):

@@ -31,7 +31,7 @@ def input_shape(shape, n_features):
     """
     if isinstance(shape, (int, np.integer)):
         raise Incorrect(
-            f"`input_shape` is the single number {shape}. A shape is a tuple or a list even "
+            "`input_shape` is a single number. A shape is a tuple or a list even "
             "when it has one entry: wrap the number in parentheses with a trailing comma, "
             "or in square brackets."
         )
@@ -49,8 +49,9 @@ def input_shape(shape, n_features):
         ) from None
     if len(dims) == 2 and dims[1] == n_features:
         raise Incorrect(
-            f"`input_shape` {dims} includes the number of rows. Keras adds the batch "
-            "dimension itself: the input shape describes one example, a single row of `X`."
+            "`input_shape` has two entries, the number of rows and the number of columns. "
+            "Keras adds the batch dimension (the rows) itself: the input shape describes "
+            "one example, a single row of `X`."
         )
     if len(dims) != 1:
         raise Incorrect(
@@ -196,4 +197,6 @@ def linear_unit(model, n_features, name="model"):
 
 def as_array(value):
     """Turn a tensor, a variable, a list or an array into a NumPy array."""
-    return np.asarray(keras.ops.convert_to_numpy(value))
+    if hasattr(value, "numpy"):  # Keras variables and TensorFlow tensors
+        value = value.numpy()
+    return np.asarray(value)

