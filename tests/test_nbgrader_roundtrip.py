@@ -1,0 +1,93 @@
+"""A real nbgrader course: release, submit as students, autograde, read the gradebook."""
+
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.conftest import LESSONS, REPO
+from tests.submissions import answered, released
+
+# One mistake per lesson that must cost exactly one question's points.
+ONE_MISTAKE = {
+    "01-single-neuron": ("weights_come_from_model", {"answer_weights": "b, w = model.weights"}),
+    "02-deep-neural-networks": ("activation_layers_separate_relu", {
+        "answer_activation_layers": (
+            "model_with_activation_layers = keras.Sequential([\n"
+            "    keras.Input(shape=input_shape),\n"
+            "    layers.Dense(units=32, activation='relu'),\n"
+            "    layers.Dense(units=32, activation='relu'),\n"
+            "    layers.Dense(units=1),\n"
+            "])"
+        ),
+    }),
+}
+STUDENTS = {
+    "reference": lambda lesson: answered(lesson),
+    "untouched": lambda lesson: released(lesson),
+    "one_mistake": lambda lesson: answered(lesson, replace=ONE_MISTAKE[lesson][1]),
+}
+
+
+def autograded(scores):
+    """The questions nbgrader scored itself (those graded by hand have no auto score)."""
+    return {name: score for name, score in scores.items() if score[0] is not None}
+
+
+def nbgrader(course, *args):
+    subprocess.run(["nbgrader", *args, "--log-level=ERROR"], cwd=course, check=True)
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory):
+    """A course directory whose three students' exercises have been autograded."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(REPO / "solutions", course / "solutions")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    for lesson in LESSONS:
+        nbgrader(course, "generate_assignment", lesson, "--force")
+        for student, make in STUDENTS.items():
+            folder = course / "submitted" / student / lesson
+            folder.mkdir(parents=True)
+            nbformat.write(make(lesson), folder / "exercise.ipynb")
+        nbgrader(course, "autograde", lesson, "--force")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        yield {
+            (student, lesson): {
+                grade.name: (grade.auto_score, grade.max_score)
+                for grade in gradebook.find_submission_notebook(
+                    "exercise", lesson, student).grades
+            }
+            for student in STUDENTS for lesson in LESSONS
+        }
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_reference_solutions_get_full_marks(graded_course, lesson):
+    scores = autograded(graded_course["reference", lesson])
+    assert scores, "no autograded question found"
+    assert {name: auto for name, (auto, _) in scores.items()} == \
+        {name: full for name, (_, full) in scores.items()}
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_untouched_release_gets_zero(graded_course, lesson):
+    assert all(auto == 0 for auto, _ in autograded(graded_course["untouched", lesson]).values())
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_one_mistake_loses_exactly_that_question(graded_course, lesson):
+    wrong_question = ONE_MISTAKE[lesson][0]
+    for name, (auto, full) in autograded(graded_course["one_mistake", lesson]).items():
+        assert auto == (0 if name == wrong_question else full), name
+
+
+@pytest.mark.nbgrader
+def test_written_question_waits_for_manual_grading(graded_course):
+    auto, full = graded_course["reference", "01-single-neuron"]["written_kernel_shape"]
+    assert auto is None and full == 2  # no automatic score: an instructor grades it

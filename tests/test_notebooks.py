@@ -1,0 +1,31 @@
+"""Every solution notebook runs top to bottom, quietly, and every test in it passes."""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.conftest import LESSONS, REPO
+
+SOLUTIONS = [REPO / "solutions" / lesson / name
+             for lesson in LESSONS for name in ("tutorial.ipynb", "exercise.ipynb")]
+CELL_TIMEOUT = 120  # seconds
+
+
+def execute(path):
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return notebook
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[f"{p.parent.name}/{p.stem}" for p in SOLUTIONS])
+def test_solution_notebook_runs_cleanly(path):
+    """Runs with no error (so every visible and hidden test passes) and writes nothing to
+    stderr (nbgrader would give a graded cell 0 points for it)."""
+    notebook = execute(path)
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"cell {index}: {output.get('evalue')}"
+            if output.output_type == "stream":
+                assert output.name != "stderr", f"cell {index} wrote to stderr: {output.text}"
