@@ -1,5 +1,7 @@
 """Every solution notebook runs top to bottom, quietly, and every test in it passes."""
 
+import functools
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -11,11 +13,28 @@ SOLUTIONS = [REPO / "solutions" / lesson / name
 CELL_TIMEOUT = 120  # seconds
 
 
-def execute(path):
+def execute(path, allow_errors=False):
+    """Run a notebook in a fresh kernel, from its own folder, and return it with outputs."""
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                   allow_errors=allow_errors,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
+
+
+@functools.cache
+def executed_solution(path):
+    """Each solution notebook is run once and shared by the tests that read its outputs."""
+    return execute(path)
+
+
+def text_outputs(notebook):
+    """What a notebook printed and displayed as text, cell by cell."""
+    return [
+        [output.get("text") or output.get("data", {}).get("text/plain")
+         for output in cell.get("outputs", [])]
+        for cell in notebook.cells
+    ]
 
 
 @pytest.mark.notebooks
@@ -23,7 +42,7 @@ def execute(path):
 def test_solution_notebook_runs_cleanly(path):
     """Runs with no error (so every visible and hidden test passes) and writes nothing to
     stderr (nbgrader would give a graded cell 0 points for it)."""
-    notebook = execute(path)
+    notebook = executed_solution(path)
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             assert output.output_type != "error", f"cell {index}: {output.get('evalue')}"
@@ -36,10 +55,7 @@ def test_solution_notebook_runs_cleanly(path):
 def test_untouched_release_reports_not_attempted(lesson):
     """A learner who runs the released exercise without answering sees 'Not attempted yet'
     under every question, not a NameError."""
-    path = REPO / "notebooks" / lesson / "exercise.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook = execute(REPO / "notebooks" / lesson / "exercise.ipynb", allow_errors=True)
     checks = [cell for cell in notebook.cells if ".check()" in cell.source]
     assert checks
     for cell in checks:
@@ -47,3 +63,10 @@ def test_untouched_release_reports_not_attempted(lesson):
         assert len(shown) == 1 and "Not attempted yet" in shown[0], cell.source
         (error,) = [o for o in cell.outputs if o.output_type == "error"]
         assert error.ename == "CheckFailed"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[f"{p.parent.name}/{p.stem}" for p in SOLUTIONS])
+def test_solution_notebook_numbers_are_the_same_on_every_run(path):
+    """Seeds are set: a second run prints exactly the same numbers as the first."""
+    assert text_outputs(execute(path)) == text_outputs(executed_solution(path))
