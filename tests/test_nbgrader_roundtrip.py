@@ -23,6 +23,9 @@ ONE_MISTAKE = {
             "])"
         ),
     }),
+    "03-stochastic-gradient-descent": ("compiled_with_adam_and_mae", {
+        "answer_compile": 'model.compile(optimizer="sgd", loss="mae")',
+    }),
 }
 STUDENTS = {
     "reference": lambda lesson: answered(lesson),

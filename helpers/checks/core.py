@@ -31,6 +31,11 @@ class Incorrect(Exception):
     """Raised by a judge with a message that teaches what is wrong."""
 
 
+class NotAttempted(Exception):
+    """Raised by a judge when the answer's variables exist but hold no attempt yet
+    (for example a model that was never compiled)."""
+
+
 class CheckFailed(AssertionError):
     """Raised by :meth:`Question.check` when an answer is missing or wrong."""
 
@@ -65,7 +70,8 @@ class Question:
     Args:
         names: the notebook variables the answer is read from, e.g. ``("model",)``.
         judge: called with those variables' values; returns a message for a correct
-            answer or raises :class:`Incorrect` with a message that teaches.
+            answer, or raises :class:`Incorrect` with a message that teaches, or
+            :class:`NotAttempted` when the variables hold no attempt yet.
     """
 
     def __init__(self, names, judge):
@@ -92,6 +98,8 @@ class Question:
             message = self.judge(*(namespace[name] for name in self.names))
         except Incorrect as wrong:
             return Feedback(Outcome.INCORRECT, str(wrong))
+        except NotAttempted as waiting:
+            return Feedback(Outcome.NOT_ATTEMPTED, str(waiting))
         except Exception as error:  # an answer so broken that judging it failed
             return Feedback(
                 Outcome.INCORRECT,
