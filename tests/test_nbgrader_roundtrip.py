@@ -26,6 +26,11 @@ ONE_MISTAKE = {
     "03-stochastic-gradient-descent": ("compiled_with_adam_and_mae", {
         "answer_compile": 'model.compile(optimizer="sgd", loss="mae")',
     }),
+    "04-overfitting-and-underfitting": ("early_stopping_settings", {
+        "answer_early_stopping": (
+            "early_stopping = keras.callbacks.EarlyStopping(min_delta=0.001, patience=5)"
+        ),
+    }),
 }
 STUDENTS = {
     "reference": lambda lesson: answered(lesson),

@@ -148,3 +148,43 @@ def trained(history, epochs, batch_size, n_train):
     if "val_loss" not in history.history:
         raise Incorrect("no validation loss was recorded: pass `validation_data=(X_valid, y_valid)` to `fit`.")
     return f"{epochs} epochs of {math.ceil(n_train / batch_size)} steps, with a validation loss to compare."
+
+
+def early_stopping(callback, min_delta, patience):
+    """Judge an ``EarlyStopping`` callback's settings (Keras 3 semantics).
+
+    Args:
+        callback: the learner's answer.
+        min_delta: the smallest change of the validation loss that counts as progress.
+        patience: how many epochs without progress to wait before stopping.
+
+    Returns:
+        The message for a correct answer.
+    """
+    if not isinstance(callback, keras.callbacks.EarlyStopping):
+        raise Incorrect(
+            f"`early_stopping` is a {type(callback).__name__}; make it with "
+            "`keras.callbacks.EarlyStopping(...)`."
+        )
+    if callback.monitor != "val_loss":
+        raise Incorrect(
+            f"the callback watches `{callback.monitor}`. Early stopping should watch the "
+            "validation loss (the default, `val_loss`): that is where overfitting shows."
+        )
+    if not np.isclose(callback.min_delta, min_delta):
+        raise Incorrect(
+            f"`min_delta` is {callback.min_delta:g}. It is the smallest drop of the validation "
+            "loss, in the loss's own units, that Keras counts as an improvement (Keras 3 "
+            "uses its absolute value); use the value the question gives."
+        )
+    if callback.patience != patience:
+        raise Incorrect(
+            f"`patience` is {callback.patience}: the number of epochs without improvement "
+            "to wait before stopping. Use the value the question gives."
+        )
+    if not callback.restore_best_weights:
+        raise Incorrect(
+            "`restore_best_weights` is off, so the model keeps the weights of its last epoch, "
+            "which are already past the best one. Set `restore_best_weights=True`."
+        )
+    return "training will stop once the validation loss stalls, and keep the best weights."
