@@ -1,11 +1,12 @@
 """Read a Keras model's structure through public Keras 3 APIs only.
 
 Shared by the diagrams (to draw a model) and the checks (to judge one). A model is read
-as a stack of dense steps: each ``Dense`` layer together with the activation that follows
-it, whether that activation is an argument of ``Dense`` or a layer of its own.
+as a list of steps: each ``Dense`` layer together with the activation that follows it
+(an argument of ``Dense`` or a layer of its own), and the Dropout and BatchNormalization
+layers between them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 
@@ -17,18 +18,34 @@ KNOWN_ACTIVATIONS = (
 
 
 @dataclass(frozen=True)
-class DenseStep:
-    """One dense layer of a model and what follows it.
+class LayerStep:
+    """One step of a model, with a Dense layer's activation merged into it.
 
     Attributes:
-        units: the number of units of the ``Dense`` layer.
-        activation: the name of the activation applied after it ("linear" for none).
+        kind: "dense", "dropout", "batch_norm", "activation" (one with no Dense before
+            it) or the class name of any other layer.
+        units: a Dense layer's number of units.
+        activation: the activation applied after a Dense layer ("linear" for none).
         separate_activation: True when that activation is a layer of its own.
+        rate: a Dropout layer's rate.
     """
 
-    units: int
-    activation: str
+    kind: str
+    units: int | None = None
+    activation: str | None = None
     separate_activation: bool = False
+    rate: float | None = None
+
+    def __str__(self):
+        if self.kind == "dense":
+            return f"Dense({self.units}, {self.activation})"
+        if self.kind == "dropout":
+            return f"Dropout({self.rate:g})"
+        if self.kind == "batch_norm":
+            return "BatchNormalization"
+        if self.kind == "activation":
+            return f"Activation({self.activation})"
+        return self.kind
 
 
 def activation_name(function):
@@ -79,31 +96,58 @@ def activation_layer_name(layer):
     return None
 
 
-def dense_steps(model):
-    """Read a model as a list of :class:`DenseStep`.
+def _merge_activation(steps, name):
+    """Apply an activation layer to the last Dense step, past any BatchNormalization."""
+    for index in range(len(steps) - 1, -1, -1):
+        step = steps[index]
+        if step.kind == "dense":
+            combined = name if step.activation == "linear" else f"{step.activation}+{name}"
+            steps[index] = replace(step, activation=combined, separate_activation=True)
+            return
+        if step.kind != "batch_norm":
+            break
+    steps.append(LayerStep("activation", activation=name))
 
-    Activation layers are merged into the dense layer before them. A ``Dense`` with its own
-    activation followed by an activation layer is reported with the later one, marked as
-    ``"<inner>+<outer>"``, so a doubled activation is visible.
+
+def layer_steps(model):
+    """Read a model as a list of :class:`LayerStep`, in order.
+
+    An activation layer is merged into the Dense layer before it, even with a
+    BatchNormalization between them. A Dense layer with its own activation followed by an
+    activation layer is reported as ``"<inner>+<outer>"``, so a doubled activation shows.
 
     Args:
         model: a Keras model.
 
     Returns:
-        A list of DenseStep, one per ``Dense`` layer, in order.
+        A list of LayerStep.
     """
     steps = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
-            steps.append(DenseStep(layer.units, activation_name(layer.activation)))
-            continue
-        name = activation_layer_name(layer)
-        if name is None or not steps:
-            continue
-        last = steps[-1]
-        combined = name if last.activation == "linear" else f"{last.activation}+{name}"
-        steps[-1] = DenseStep(last.units, combined, separate_activation=True)
+            steps.append(LayerStep("dense", units=layer.units,
+                                   activation=activation_name(layer.activation)))
+        elif isinstance(layer, keras.layers.Dropout):
+            steps.append(LayerStep("dropout", rate=float(layer.rate)))
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            steps.append(LayerStep("batch_norm"))
+        elif (name := activation_layer_name(layer)) is not None:
+            _merge_activation(steps, name)
+        else:
+            steps.append(LayerStep(type(layer).__name__))
     return steps
+
+
+def dense_steps(model):
+    """The Dense steps of :func:`layer_steps`, each with its activation.
+
+    Args:
+        model: a Keras model.
+
+    Returns:
+        A list of LayerStep of kind "dense", one per ``Dense`` layer, in order.
+    """
+    return [step for step in layer_steps(model) if step.kind == "dense"]
 
 
 def input_shape(model):

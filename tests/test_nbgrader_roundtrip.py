@@ -31,6 +31,13 @@ ONE_MISTAKE = {
             "early_stopping = keras.callbacks.EarlyStopping(min_delta=0.001, patience=5)"
         ),
     }),
+    "05-dropout-and-batch-normalization": ("dropout_after_each_hidden_layer", {
+        "answer_dropout_model": (
+            "dropout_model = keras.Sequential([keras.Input(shape=(X_train.shape[1],))]\n"
+            "    + [layers.Dense(256, activation='relu') for _ in range(3)]\n"
+            "    + [layers.Dropout(0.3), layers.Dense(1)])"
+        ),
+    }),
 }
 STUDENTS = {
     "reference": lambda lesson: answered(lesson),

@@ -195,6 +195,64 @@ def linear_unit(model, n_features, name="model"):
     return f"one linear unit with {n_features} inputs: {n_features} weights and one bias."
 
 
+_KIND_NAMES = {"dense": "a Dense layer", "dropout": "a Dropout layer",
+               "batch_norm": "a BatchNormalization layer"}
+
+
+def _step_problem(position, found, expected):
+    """Explain how one step differs from the expected one, or return None."""
+    if found.kind != expected.kind:
+        wanted = _KIND_NAMES.get(expected.kind, expected.kind)
+        return f"{position} is {found}, where the question puts {wanted}."
+    if found.kind == "dense" and (found.units, found.activation) == (1, "linear") != (
+            expected.units, expected.activation):
+        return (f"{position} is the output layer (one linear unit), but the question puts "
+                "another hidden layer there: count the hidden layers.")
+    if found.kind == "dense" and found.units != expected.units:
+        return (f"{position} is a Dense layer with {_units(found.units)}; read again how many "
+                "units the question asks for.")
+    if found.kind == "dense" and found.activation != expected.activation:
+        if expected.activation == "relu":
+            return _activation_problem(found, position)
+        return (f"{position} applies `{found.activation}`; an output layer for regression "
+                "is linear (no activation).")
+    if found.kind == "dropout" and not np.isclose(found.rate, expected.rate):
+        return (f"{position} drops {found.rate:g} of its inputs (its rate) during training; "
+                "use the rate the question gives.")
+    return None
+
+
+def layer_sequence(model, n_features, expected, name="model"):
+    """Judge a model layer by layer: kinds, units, activations and dropout rates.
+
+    Activations may be arguments of Dense or layers of their own (see
+    ``keras_inspect.layer_steps``).
+
+    Args:
+        model: the learner's answer.
+        n_features: how many inputs the model takes.
+        expected: the expected list of ``keras_inspect.LayerStep``.
+        name: the variable's name, for messages.
+
+    Returns:
+        The message for a correct answer.
+    """
+    model_input(model, n_features, name)
+    found = keras_inspect.layer_steps(model)
+    for number, (step, wanted) in enumerate(zip(found, expected), start=1):
+        problem = _step_problem(f"Layer {number} of `{name}`", step, wanted)
+        if problem:
+            raise Incorrect(problem)
+    if len(found) < len(expected):
+        wanted = _KIND_NAMES.get(expected[len(found)].kind, expected[len(found)].kind)
+        raise Incorrect(f"`{name}` stops after {len(found)} layers; next the question puts "
+                        f"{wanted}.")
+    if len(found) > len(expected):
+        raise Incorrect(f"`{name}` has more layers than the question asks for, from layer "
+                        f"{len(expected) + 1} ({found[len(expected)]}) on.")
+    return "every layer is in its place."
+
+
 def as_array(value):
     """Turn a tensor, a variable, a list or an array into a NumPy array."""
     if hasattr(value, "numpy"):  # Keras variables and TensorFlow tensors
