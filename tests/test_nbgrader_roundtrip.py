@@ -38,6 +38,9 @@ ONE_MISTAKE = {
             "    + [layers.Dropout(0.3), layers.Dense(1)])"
         ),
     }),
+    "06-binary-classification": ("compiled_for_binary_classification", {
+        "answer_compile": 'model.compile(optimizer="adam", loss="binary_crossentropy")',
+    }),
 }
 STUDENTS = {
     "reference": lambda lesson: answered(lesson),

@@ -4,7 +4,7 @@ import keras
 from sklearn.compose import make_column_transformer
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from helpers.checks import training_judges
+from helpers.checks import compile_judges, training_judges
 from helpers.checks.core import Question
 
 NUMERIC = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year"]
@@ -37,7 +37,7 @@ preprocessing = Question(
 )
 compile_settings = Question(
     ("model",),
-    lambda model: training_judges.compiled(model, keras.optimizers.Adam, "mean absolute error"),
+    lambda model: compile_judges.compiled(model, keras.optimizers.Adam, "mean absolute error"),
 )
 training = Question(
     ("history", "X_train"),

@@ -204,8 +204,8 @@ def _step_problem(position, found, expected):
     if found.kind != expected.kind:
         wanted = _KIND_NAMES.get(expected.kind, expected.kind)
         return f"{position} is {found}, where the question puts {wanted}."
-    if found.kind == "dense" and (found.units, found.activation) == (1, "linear") != (
-            expected.units, expected.activation):
+    if (found.kind == "dense" and (found.units, found.activation) == (1, "linear")
+            and expected.units != 1):
         return (f"{position} is the output layer (one linear unit), but the question puts "
                 "another hidden layer there: count the hidden layers.")
     if found.kind == "dense" and found.units != expected.units:
@@ -214,6 +214,9 @@ def _step_problem(position, found, expected):
     if found.kind == "dense" and found.activation != expected.activation:
         if expected.activation == "relu":
             return _activation_problem(found, position)
+        if expected.activation == "sigmoid":
+            return (f"{position} applies `{found.activation}`. For binary classification the "
+                    "output needs a sigmoid, so that it is a probability between 0 and 1.")
         return (f"{position} applies `{found.activation}`; an output layer for regression "
                 "is linear (no activation).")
     if found.kind == "dropout" and not np.isclose(found.rate, expected.rate):

@@ -1,11 +1,11 @@
-"""Judgements of how a model is trained: preprocessing, compile settings, fit settings."""
+"""Judgements of how a model is trained: data splits, preprocessing, fit and callbacks."""
 
 import math
 
 import keras
 import numpy as np
 
-from helpers.checks.core import Incorrect, NotAttempted
+from helpers.checks.core import Incorrect
 
 
 def _as_dense(features):
@@ -77,49 +77,6 @@ def preprocessed(X_train, X_valid, expected_train, expected_valid, categorical):
     return "numeric features standardised with the training set's statistics, categories one-hot encoded."
 
 
-def loss_kind(loss):
-    """Name what a loss computes, whatever form it was given in.
-
-    Args:
-        loss: a loss name such as ``"mae"``, a loss function or a ``keras.losses.Loss``.
-
-    Returns:
-        ``"mean absolute error"``, ``"mean squared error"``, or the loss's own name.
-    """
-    function = keras.losses.get(loss) if isinstance(loss, str) else loss
-    y_true, y_pred = np.array([[0.0], [0.0]]), np.array([[1.0], [3.0]])
-    value = np.mean(np.asarray(function(y_true, y_pred)))
-    known = {2.0: "mean absolute error", 5.0: "mean squared error"}
-    for target, name in known.items():
-        if np.isclose(value, target):
-            return name
-    return getattr(loss, "name", None) or getattr(loss, "__name__", str(loss))
-
-
-def compiled(model, optimizer, loss):
-    """Judge that ``model`` was compiled with an optimizer class and a loss.
-
-    Args:
-        model: the learner's model.
-        optimizer: the expected optimizer class, e.g. ``keras.optimizers.Adam``.
-        loss: the expected :func:`loss_kind`, e.g. ``"mean absolute error"``.
-
-    Returns:
-        The message for a correct answer.
-    """
-    if getattr(model, "optimizer", None) is None:
-        raise NotAttempted("`model` is not compiled yet: call `model.compile(...)` in the cell above.")
-    if not isinstance(model.optimizer, optimizer):
-        raise Incorrect(
-            f"`model` is compiled with the {type(model.optimizer).__name__} optimizer; the "
-            f"question asks for {optimizer.__name__}."
-        )
-    found = loss_kind(model.loss) if model.loss is not None else "no loss"
-    if found != loss:
-        raise Incorrect(f"`model` is compiled with {found} as its loss; the question asks for {loss}.")
-    return f"{optimizer.__name__} will minimise the {loss}."
-
-
 def trained(history, epochs, batch_size, n_train):
     """Judge the ``History`` returned by ``fit``: epochs, batch size, validation data.
 
@@ -171,9 +128,10 @@ def early_stopping(callback, min_delta, patience):
             f"the callback watches `{callback.monitor}`. Early stopping should watch the "
             "validation loss (the default, `val_loss`): that is where overfitting shows."
         )
-    if not np.isclose(callback.min_delta, min_delta):
+    # Keras 3 keeps abs(min_delta), and flips its sign once training starts on a loss.
+    if not np.isclose(abs(callback.min_delta), min_delta):
         raise Incorrect(
-            f"`min_delta` is {callback.min_delta:g}. It is the smallest drop of the validation "
+            f"`min_delta` is {abs(callback.min_delta):g}. It is the smallest drop of the validation "
             "loss, in the loss's own units, that Keras counts as an improvement (Keras 3 "
             "uses its absolute value); use the value the question gives."
         )
@@ -188,3 +146,59 @@ def early_stopping(callback, min_delta, patience):
             "which are already past the best one. Set `restore_best_weights=True`."
         )
     return "training will stop once the validation loss stalls, and keep the best weights."
+
+
+def stratified_split(train, valid, whole, target):
+    """Judge a train/validation split: complete, disjoint and stratified on ``target``.
+
+    Args:
+        train, valid: the learner's two DataFrames.
+        whole: the table they were split from.
+        target: the class column whose proportions both splits must keep.
+
+    Returns:
+        The message for a correct answer.
+    """
+    for name, part in (("the training split", train), ("the validation split", valid)):
+        if not hasattr(part, "index") or target not in getattr(part, "columns", ()):
+            raise Incorrect(f"{name} should be a DataFrame with the `{target}` column, as "
+                            "`train_test_split` returns it.")
+    if len(train) + len(valid) != len(whole) or train.index.intersection(valid.index).size:
+        raise Incorrect("together the two splits should hold every row exactly once: split "
+                        "the whole table once with `train_test_split`.")
+    overall = whole[target].value_counts(normalize=True)
+    for name, part in (("training", train), ("validation", valid)):
+        share = part[target].value_counts(normalize=True).reindex(overall.index, fill_value=0)
+        tolerance = 1.0 / len(part) + 1e-9
+        if (np.abs(share - overall) > tolerance).any():
+            worst = (share - overall).abs().idxmax()
+            raise Incorrect(
+                f"the split is not stratified: `{target}` = {worst!r} makes up "
+                f"{share[worst]:.1%} of the {name} rows but {overall[worst]:.1%} of all rows. "
+                f"Pass `stratify=` the `{target}` column to `train_test_split`."
+            )
+    return f"both splits keep the proportions of `{target}`."
+
+
+def stopped_early(history, epochs):
+    """Judge a ``History`` from training with early stopping and validation data.
+
+    Args:
+        history: the learner's answer.
+        epochs: the number of epochs the question gives as the upper limit.
+
+    Returns:
+        The message for a correct answer.
+    """
+    if not isinstance(history, keras.callbacks.History):
+        raise Incorrect(f"`history` is a {type(history).__name__}; it should hold what "
+                        "`model.fit(...)` returns.")
+    if "val_loss" not in history.history:
+        raise Incorrect("no validation loss was recorded: pass `validation_data` to `fit`.")
+    if history.params.get("epochs") != epochs:
+        raise Incorrect(f"`fit` was asked for {history.params.get('epochs')} epochs; give it "
+                        "the question's generous limit and let early stopping end training.")
+    if len(history.epoch) >= epochs:
+        raise Incorrect(f"training ran all {epochs} epochs. Was `callbacks=[early_stopping]` "
+                        "passed to `fit`?")
+    return f"early stopping ended training after {len(history.epoch)} epochs."
