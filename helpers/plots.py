@@ -182,3 +182,36 @@ def learning_curves(history, metrics=("loss",)):
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+def digit_grid(images, labels, predictions=None, probabilities=None, columns=10):
+    """Show images of digits in a grid, titled with their labels (and predictions).
+
+    Args:
+        images: an array of shape (n, 28, 28).
+        labels: the true digit of each image.
+        predictions: the predicted digit of each image, if any; wrong ones are titled in red.
+        probabilities: the probability the model gave its prediction, if any.
+        columns: images per row.
+
+    Returns:
+        The Figure, with one axes per image.
+    """
+    count = len(images)
+    rows = -(-count // columns)
+    fig = new_figure(figsize=(1.2 * columns, 1.45 * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index >= count:
+            continue
+        ax.imshow(images[index], cmap="gray_r")
+        title, color = f"{labels[index]}", "black"
+        if predictions is not None:
+            title = f"{predictions[index]} (true {labels[index]})"
+            if probabilities is not None:
+                title = f"{predictions[index]}: {probabilities[index]:.0%}\ntrue {labels[index]}"
+            color = "black" if predictions[index] == labels[index] else "tab:red"
+        ax.set_title(title, fontsize=8, color=color)
+    fig.tight_layout()
+    return fig

@@ -41,6 +41,9 @@ ONE_MISTAKE = {
     "06-binary-classification": ("compiled_for_binary_classification", {
         "answer_compile": 'model.compile(optimizer="adam", loss="binary_crossentropy")',
     }),
+    "07-handwritten-digits": ("predicted_digit_is_argmax", {
+        "answer_prediction": "predicted_digit = probability_model(x_test[:1]).numpy()",
+    }),
 }
 STUDENTS = {
     "reference": lambda lesson: answered(lesson),

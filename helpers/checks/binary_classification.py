@@ -31,7 +31,7 @@ classifier = Question(
 compile_settings = Question(
     ("model",),
     lambda model: compile_judges.compiled(model, keras.optimizers.Adam, "binary cross-entropy",
-                                          metric="binary accuracy"),
+                                          metrics=("binary accuracy", "accuracy")),
 )
 
 

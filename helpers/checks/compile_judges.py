@@ -10,7 +10,15 @@ _PROBE_TRUE = np.array([[0.0], [1.0]])
 _PROBE_PREDICTED = np.array([[0.2], [0.6]])
 _LOSS_VALUES = {0.3: "mean absolute error", 0.1: "mean squared error",
                 0.36698: "binary cross-entropy"}
-_BINARY_ACCURACY_NAMES = {"binary_accuracy", "accuracy", "acc"}
+# One example of class 1 and a model's three raw outputs (logits) for it.
+_CLASS_TRUE = np.array([1])
+_CLASS_LOGITS = np.array([[0.0, 2.0, 0.0]])
+_CLASS_LOSS_VALUES = {0.23954: "sparse categorical cross-entropy from logits",
+                      0.0: "sparse categorical cross-entropy from probabilities"}
+_METRIC_NAMES = {"accuracy": "accuracy", "acc": "accuracy",
+                 "binary_accuracy": "binary accuracy", "BinaryAccuracy": "binary accuracy",
+                 "sparse_categorical_accuracy": "sparse categorical accuracy",
+                 "SparseCategoricalAccuracy": "sparse categorical accuracy"}
 
 
 def loss_kind(loss):
@@ -24,8 +32,14 @@ def loss_kind(loss):
         or the loss's own name.
     """
     function = keras.losses.get(loss) if isinstance(loss, str) else loss
-    value = float(np.mean(np.asarray(function(_PROBE_TRUE, _PROBE_PREDICTED))))
-    for known, name in _LOSS_VALUES.items():
+    try:
+        value = float(np.mean(np.asarray(function(_PROBE_TRUE, _PROBE_PREDICTED))))
+        table = _LOSS_VALUES
+    except Exception:  # noqa: BLE001 - TensorFlow raises its own error types
+        # A loss for integer class labels and one output per class fails on that probe.
+        value = float(np.mean(np.asarray(function(_CLASS_TRUE, _CLASS_LOGITS))))
+        table = _CLASS_LOSS_VALUES
+    for known, name in table.items():
         if np.isclose(value, known, atol=1e-4):
             return name
     if getattr(loss, "get_config", None) and loss.get_config().get("from_logits"):
@@ -40,17 +54,14 @@ def metric_kind(metric):
         metric: a metric as Keras serialises it: a name, or a dict for objects and functions.
 
     Returns:
-        ``"binary accuracy"`` for every spelling of it, otherwise the metric's class or name.
+        ``"accuracy"`` for the names Keras resolves from the loss (``"accuracy"``, ``"acc"``),
+        ``"binary accuracy"`` or ``"sparse categorical accuracy"`` for every spelling of
+        those, otherwise the metric's class or name.
     """
     if isinstance(metric, dict):
-        if metric.get("class_name") != "function":
-            if metric.get("class_name") == "BinaryAccuracy":
-                return "binary accuracy"
-            return metric.get("class_name", "unknown metric")
-        metric = metric.get("config", "")
-    if str(metric).lower() in _BINARY_ACCURACY_NAMES:
-        return "binary accuracy"
-    return str(metric)
+        metric = metric.get("config", "") if metric.get("class_name") == "function" \
+            else metric.get("class_name", "unknown metric")
+    return _METRIC_NAMES.get(str(metric), str(metric))
 
 
 def _metrics(model):
@@ -60,14 +71,16 @@ def _metrics(model):
     return [metric_kind(m) for m in (metrics if isinstance(metrics, list) else [metrics])]
 
 
-def compiled(model, optimizer, loss, metric=None):
+def compiled(model, optimizer, loss, metrics=None):
     """Judge that ``model`` was compiled with an optimizer class, a loss and a metric.
 
     Args:
         model: the learner's model.
         optimizer: the expected optimizer class, e.g. ``keras.optimizers.Adam``.
         loss: the expected :func:`loss_kind`, e.g. ``"mean absolute error"``.
-        metric: the expected :func:`metric_kind`, or None if no metric is asked for.
+        metrics: the accepted :func:`metric_kind` names of the one metric asked for, the
+            name the question uses first, e.g. ``("binary accuracy", "accuracy")``; None if
+            no metric is asked for.
 
     Returns:
         The message for a correct answer.
@@ -82,16 +95,17 @@ def compiled(model, optimizer, loss, metric=None):
     found = loss_kind(model.loss) if model.loss is not None else "no loss"
     if found != loss:
         raise Incorrect(f"`model` is compiled with {found} as its loss; the question asks for {loss}.")
-    if metric is not None:
-        metrics = _metrics(model)
-        if "Accuracy" in metrics:
+    if metrics is not None:
+        found_metrics = _metrics(model)
+        if "Accuracy" in found_metrics:
             raise Incorrect(
                 "`keras.metrics.Accuracy()` counts predictions exactly equal to the labels, "
                 "which probabilities never are. Binary accuracy rounds each probability at "
-                "0.5 first: use `'binary_accuracy'` or `keras.metrics.BinaryAccuracy()`."
+                "0.5 (or takes the most probable class) first: use `'accuracy'`, which Keras "
+                "matches to the loss."
             )
-        if metric not in metrics:
-            listed = ", ".join(metrics) or "none"
+        if not set(found_metrics) & set(metrics):
+            listed = ", ".join(found_metrics) or "none"
             raise Incorrect(f"`model` reports these metrics: {listed}; the question asks for "
-                            f"{metric} (pass it in `metrics=[...]`).")
+                            f"{metrics[0]} (pass it in `metrics=[...]`).")
     return f"{optimizer.__name__} will minimise the {loss}."

@@ -72,13 +72,15 @@ def input_shape(shape, n_features):
 
 
 def model_input(model, n_features, name="model"):
-    """Judge that ``model`` is a Keras model that takes rows of ``n_features`` numbers.
+    """Judge that ``model`` is a Keras model that takes examples of the expected shape.
 
     Args:
         model: the learner's answer.
-        n_features: how many feature columns the data have.
+        n_features: how many feature columns the data have, or the whole shape of one
+            example as a tuple (e.g. ``(28, 28)`` for an image).
         name: the variable's name, for messages.
     """
+    expected = n_features if isinstance(n_features, tuple) else (n_features,)
     if not isinstance(model, keras.Model):
         raise Incorrect(
             f"`{name}` is a {type(model).__name__}, not a Keras model. Build it with "
@@ -90,10 +92,10 @@ def model_input(model, n_features, name="model"):
             f"`{name}` does not know its input shape yet. Start the list of layers with "
             "`keras.Input(shape=...)`, so Keras can create the weights."
         )
-    if shape != (n_features,):
+    if shape != expected:
         raise Incorrect(
-            f"`{name}` expects examples of shape {shape}, but each row of the data has a "
-            "different number of features. Use the input shape you found from `X`."
+            f"`{name}` expects examples of shape {shape}, but one example of the data has "
+            "a different shape. Use the shape of one example (one row of a table, one image)."
         )
 
 
@@ -196,7 +198,7 @@ def linear_unit(model, n_features, name="model"):
 
 
 _KIND_NAMES = {"dense": "a Dense layer", "dropout": "a Dropout layer",
-               "batch_norm": "a BatchNormalization layer"}
+               "batch_norm": "a BatchNormalization layer", "Flatten": "a Flatten layer"}
 
 
 def _step_problem(position, found, expected):
@@ -205,7 +207,7 @@ def _step_problem(position, found, expected):
         wanted = _KIND_NAMES.get(expected.kind, expected.kind)
         return f"{position} is {found}, where the question puts {wanted}."
     if (found.kind == "dense" and (found.units, found.activation) == (1, "linear")
-            and expected.units != 1):
+            and expected.activation == "relu"):
         return (f"{position} is the output layer (one linear unit), but the question puts "
                 "another hidden layer there: count the hidden layers.")
     if found.kind == "dense" and found.units != expected.units:
@@ -214,6 +216,10 @@ def _step_problem(position, found, expected):
     if found.kind == "dense" and found.activation != expected.activation:
         if expected.activation == "relu":
             return _activation_problem(found, position)
+        if found.activation == "softmax" and expected.activation == "linear":
+            return (f"{position} applies softmax. Here the output should be the raw scores "
+                    "(logits), with no activation: the loss turns them into probabilities "
+                    "itself (`from_logits=True`), which is more accurate numerically.")
         if expected.activation == "sigmoid":
             return (f"{position} applies `{found.activation}`. For binary classification the "
                     "output needs a sigmoid, so that it is a probability between 0 and 1.")

@@ -202,3 +202,22 @@ def stopped_early(history, epochs):
         raise Incorrect(f"training ran all {epochs} epochs. Was `callbacks=[early_stopping]` "
                         "passed to `fit`?")
     return f"early stopping ended training after {len(history.epoch)} epochs."
+
+
+def ran_epochs(history, epochs):
+    """Judge a ``History`` from training for a given number of epochs.
+
+    Args:
+        history: the learner's answer.
+        epochs: the number of epochs asked for.
+
+    Returns:
+        The message for a correct answer.
+    """
+    if not isinstance(history, keras.callbacks.History):
+        raise Incorrect(f"`history` is a {type(history).__name__}; it should hold what "
+                        "`model.fit(...)` returns.")
+    if history.params.get("epochs") != epochs:
+        raise Incorrect(f"training ran for {history.params.get('epochs')} epochs; use the "
+                        "number of epochs the question gives.")
+    return f"{epochs} epochs: every training example seen {epochs} times."
