@@ -1,7 +1,9 @@
 """A real nbgrader course: release, submit as students, autograde, read the gradebook."""
 
+import pathlib
 import shutil
 import subprocess
+from dataclasses import dataclass
 
 import nbformat
 import pytest
@@ -52,6 +54,22 @@ STUDENTS = {
 }
 
 
+@dataclass
+class GradedCourse:
+    """A graded course folder and its scores: (student, lesson) -> grade_id -> (auto, max)."""
+
+    folder: pathlib.Path
+    scores: dict
+
+    def __getitem__(self, student_and_lesson):
+        return self.scores[student_and_lesson]
+
+    def executed(self, student, lesson):
+        """The notebook nbgrader executed for a student, with its outputs."""
+        path = self.folder / "autograded" / student / lesson / "exercise.ipynb"
+        return nbformat.read(path, as_version=4)
+
+
 def autograded(scores):
     """The questions nbgrader scored itself (those graded by hand have no auto score)."""
     return {name: score for name, score in scores.items() if score[0] is not None}
@@ -75,7 +93,7 @@ def graded_course(tmp_path_factory):
             nbformat.write(make(lesson), folder / "exercise.ipynb")
         nbgrader(course, "autograde", lesson, "--force")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        yield {
+        scores = {
             (student, lesson): {
                 grade.name: (grade.auto_score, grade.max_score)
                 for grade in gradebook.find_submission_notebook(
@@ -83,6 +101,7 @@ def graded_course(tmp_path_factory):
             }
             for student in STUDENTS for lesson in LESSONS
         }
+    yield GradedCourse(course, scores)
 
 
 @pytest.mark.nbgrader
@@ -112,3 +131,18 @@ def test_one_mistake_loses_exactly_that_question(graded_course, lesson):
 def test_written_question_waits_for_manual_grading(graded_course):
     auto, full = graded_course["reference", "01-single-neuron"]["written_kernel_shape"]
     assert auto is None and full == 2  # no automatic score: an instructor grades it
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_untouched_release_reports_not_attempted(graded_course, lesson):
+    """A learner who runs the released exercise without answering sees 'Not attempted yet'
+    under every question, not a NameError."""
+    notebook = graded_course.executed("untouched", lesson)
+    checks = [cell for cell in notebook.cells if ".check()" in cell.source]
+    assert checks
+    for cell in checks:
+        shown = [o["data"]["text/html"] for o in cell.outputs if o.output_type == "display_data"]
+        assert len(shown) == 1 and "Not attempted yet" in shown[0], cell.source
+        (error,) = [o for o in cell.outputs if o.output_type == "error"]
+        assert error.ename == "CheckFailed"
