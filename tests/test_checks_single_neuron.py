@@ -32,7 +32,9 @@ def test_input_shape_accepts(shape):
     ((3,), "says each example has 3 features"),
     (X, "table of data, not a shape"),
     ("ten", "tuple or list of whole numbers"),
-], ids=["bare int", "X.shape", "target counted", "wrong count", "the table", "a string"])
+    ("10", "it should be a tuple or list"),
+], ids=["bare int", "X.shape", "target counted", "wrong count", "the table", "a string",
+        "digits as text"])
 def test_input_shape_rejects(shape, fragment):
     assert_incorrect(questions.input_shape, fragment, not_revealing=SECRETS, input_shape=shape)
 

@@ -41,6 +41,8 @@ def input_shape(shape, n_features):
             "example: how many numbers it has. Look at `X.shape`."
         )
     try:
+        if isinstance(shape, str):
+            raise TypeError("a shape is not text")
         dims = tuple(int(d) for d in shape)
     except (TypeError, ValueError):
         raise Incorrect(
