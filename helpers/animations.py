@@ -90,7 +90,7 @@ def sgd_linear_unit(x, y, learning_rate=0.1, batch_size=16, epochs=5, frames=30,
     bounded = np.clip(np.concatenate([path.w, path.b]), -10, 10)
     weight_ax.set(xlabel="step", xlim=(0, len(path.loss) - 1),
                   ylim=(bounded.min() - 0.2, bounded.max() + 0.2))
-    weight_ax.legend(loc="lower right")
+    weight_ax.legend(loc="upper right")
     fig.tight_layout()
 
     def draw(step):
