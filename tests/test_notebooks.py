@@ -1,9 +1,20 @@
-"""Every solution notebook runs top to bottom, quietly, and every test in it passes."""
+"""Every solution notebook runs top to bottom offline, quietly, and every test in it passes.
+
+Each notebook's kernel runs in a network namespace of its own (``unshare --net``): it has no
+network at all, not even loopback, and talks to this process over Unix sockets (ZeroMQ's
+IPC transport) instead of TCP.
+"""
 
 import functools
+import json
+import os
+import sys
+import tempfile
 
 import nbformat
 import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 from tests.conftest import LESSONS, REPO
@@ -11,14 +22,54 @@ from tests.conftest import LESSONS, REPO
 SOLUTIONS = [REPO / "solutions" / lesson / name
              for lesson in LESSONS for name in ("tutorial.ipynb", "exercise.ipynb")]
 CELL_TIMEOUT = 120  # seconds
+OFFLINE_KERNEL = "python3-offline"
+
+
+@functools.cache
+def _offline_kernel_folder():
+    """A folder with a kernel spec that starts this Python's kernel without a network."""
+    folder = tempfile.mkdtemp(prefix="offline-kernel-")
+    spec = f"{folder}/kernels/{OFFLINE_KERNEL}"
+    os.makedirs(spec)
+    with open(f"{spec}/kernel.json", "w") as file:
+        json.dump({"argv": ["unshare", "--map-root-user", "--net", sys.executable, "-m",
+                            "ipykernel_launcher", "-f", "{connection_file}"],
+                   "display_name": "Python 3 (no network)", "language": "python"}, file)
+    return folder
+
+
+def offline_kernel():
+    """A kernel manager for a kernel with no network."""
+    folder = _offline_kernel_folder()
+    return KernelManager(kernel_name=OFFLINE_KERNEL, transport="ipc", ip=f"{folder}/kernel-ipc",
+                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[f"{folder}/kernels"]))
 
 
 def execute(path):
-    """Run a notebook in a fresh kernel, from its own folder, and return it with outputs."""
+    """Run a notebook offline in a fresh kernel, from its own folder; return it with outputs."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+    NotebookClient(notebook, km=offline_kernel(), timeout=CELL_TIMEOUT,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
+
+
+@pytest.mark.notebooks
+def test_the_notebook_kernel_has_no_network(tmp_path):
+    """The kernels below can reach neither the internet nor this machine's loopback."""
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import socket\n"
+        "for address in [('pypi.org', 443), ('127.0.0.1', 9)]:\n"
+        "    try:\n"
+        "        socket.create_connection(address, timeout=2)\n"
+        "        print('reached', address)\n"
+        "    except OSError as error:\n"
+        "        print('unreachable', address, type(error).__name__)"
+    )])
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(probe, path)
+    printed = execute(path).cells[0].outputs[0].text
+    assert "reached" not in printed and printed.count("unreachable") == 2
+    assert "ConnectionRefusedError" not in printed  # not even a loopback to refuse
 
 
 @functools.cache
