@@ -77,6 +77,15 @@ def preprocessed(X_train, X_valid, expected_train, expected_valid, categorical):
     return "numeric features standardised with the training set's statistics, categories one-hot encoded."
 
 
+def _require_history(history):
+    """Reject anything but the ``History`` that ``fit`` returns."""
+    if not isinstance(history, keras.callbacks.History):
+        raise Incorrect(
+            f"`history` is a {type(history).__name__}; it should hold what `model.fit(...)` "
+            "returns: `history = model.fit(...)`."
+        )
+
+
 def trained(history, epochs, batch_size, n_train):
     """Judge the ``History`` returned by ``fit``: epochs, batch size, validation data.
 
@@ -89,11 +98,7 @@ def trained(history, epochs, batch_size, n_train):
     Returns:
         The message for a correct answer.
     """
-    if not isinstance(history, keras.callbacks.History):
-        raise Incorrect(
-            f"`history` is a {type(history).__name__}; it should hold what `model.fit(...)` "
-            "returns: `history = model.fit(...)`."
-        )
+    _require_history(history)
     if history.params.get("epochs") != epochs:
         raise Incorrect(f"training ran for {history.params.get('epochs')} epochs; use the "
                         "number of epochs the question gives.")
@@ -190,9 +195,7 @@ def stopped_early(history, epochs):
     Returns:
         The message for a correct answer.
     """
-    if not isinstance(history, keras.callbacks.History):
-        raise Incorrect(f"`history` is a {type(history).__name__}; it should hold what "
-                        "`model.fit(...)` returns.")
+    _require_history(history)
     if "val_loss" not in history.history:
         raise Incorrect("no validation loss was recorded: pass `validation_data` to `fit`.")
     if history.params.get("epochs") != epochs:
@@ -214,9 +217,7 @@ def ran_epochs(history, epochs):
     Returns:
         The message for a correct answer.
     """
-    if not isinstance(history, keras.callbacks.History):
-        raise Incorrect(f"`history` is a {type(history).__name__}; it should hold what "
-                        "`model.fit(...)` returns.")
+    _require_history(history)
     if history.params.get("epochs") != epochs:
         raise Incorrect(f"training ran for {history.params.get('epochs')} epochs; use the "
                         "number of epochs the question gives.")
