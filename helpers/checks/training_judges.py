@@ -98,10 +98,7 @@ def trained(history, epochs, batch_size, n_train):
     Returns:
         The message for a correct answer.
     """
-    _require_history(history)
-    if history.params.get("epochs") != epochs:
-        raise Incorrect(f"training ran for {history.params.get('epochs')} epochs; use the "
-                        "number of epochs the question gives.")
+    ran_epochs(history, epochs)
     if history.params.get("steps") != math.ceil(n_train / batch_size):
         raise Incorrect(
             f"each epoch took {history.params.get('steps')} steps, which is not what the "
