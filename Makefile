@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 RUN    := PATH="$(abspath $(BIN)):$$PATH" TF_CPP_MIN_LOG_LEVEL=3
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test release bench lock clean
+.PHONY: setup system-packages lab test release bench grade bench-grading lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
-setup: $(VENV)/.installed  ## create the pinned environment in .venv
+setup: $(VENV)/.installed system-packages  ## create the pinned environment in .venv
+
+system-packages:  ## install the Debian packages the course needs (bubblewrap), if missing
+	tools/system-packages.sh
 
 lab: setup  ## open the course in JupyterLab
 	$(RUN) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01-single-neuron/tutorial.ipynb
@@ -30,6 +33,12 @@ release: setup  ## regenerate notebooks/ from solutions/
 
 bench: setup  ## time every notebook and record it in benchmarks/notebooks.md
 	$(RUN) $(BIN)/python tools/bench.py
+
+grade: setup  ## grade submissions in sandboxes: make grade ARGS="submitted/ --out DIR" (demo class by default)
+	$(RUN) $(BIN)/python -m grading $(ARGS)
+
+bench-grading: setup  ## plain nbgrader vs `make grade` on the same class; writes benchmarks/grading.md
+	$(RUN) $(BIN)/python tools/bench_grading.py
 
 lock:  ## re-pin requirements.lock from requirements.in (in a fresh virtualenv)
 	rm -rf build/lock-env && $(PYTHON) -m venv build/lock-env

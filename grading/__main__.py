@@ -1,0 +1,7 @@
+"""Entry point: ``python -m grading``."""
+
+import sys
+
+from grading.cli import main
+
+sys.exit(main())

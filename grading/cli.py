@@ -1,0 +1,101 @@
+"""``python -m grading``: grade submissions in sandboxes, write feedback, export grades.
+
+With no submissions given it grades the bundled demo class (grading/demo/submitted), so the
+whole flow can be seen on a fresh clone. Exits 0 when every submission was graded or
+reported with a reason; 1 when the grader itself failed; 2 on bad arguments or when the
+sandbox cannot run and --unsafe-no-sandbox was not given.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grading import collect, grader, report, sandbox
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = Path(__file__).resolve().parent / "demo" / "submitted"
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.splitlines()[0])
+    parser.add_argument("submissions", nargs="?", type=Path, default=DEMO,
+                        help="a submitted/ folder (<student>/<lesson>/*.ipynb) or an LMS zip "
+                             "export of one lesson (default: the demo class)")
+    parser.add_argument("--lesson", help="grade only this lesson (required for a zip)")
+    parser.add_argument("--course", type=Path, default=REPO,
+                        help="the course folder with solutions/ and notebooks/ (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where gradebook.db, autograded/, feedback/ and grades.csv go "
+                             "(default: <course>/build/grading)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="notebooks graded at once (default: the number of cores, %(default)s)")
+    parser.add_argument("--cell-timeout", type=int, default=sandbox.Limits.cell_seconds,
+                        help="seconds one cell may run (default: %(default)s)")
+    parser.add_argument("--notebook-timeout", type=int, default=sandbox.Limits.notebook_seconds,
+                        help="seconds one notebook may run (default: %(default)s)")
+    parser.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_bytes // 2**20,
+                        help="memory one notebook may use (default: %(default)s)")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run student code with your own rights, without the sandbox "
+                             "(only where bubblewrap cannot run; never for untrusted work)")
+    return parser
+
+
+def _submissions(args, lessons, out):
+    if args.submissions.suffix.lower() == ".zip":
+        if not args.lesson:
+            raise collect.CollectError("a zip export holds one lesson: say which with --lesson")
+        folder = collect.unpack_zip(args.submissions, args.lesson, out / "submitted")
+        return collect.from_folder(folder, lessons, args.lesson)
+    if not args.submissions.is_dir():
+        raise collect.CollectError(f"{args.submissions} is neither a folder nor a .zip file")
+    return collect.from_folder(args.submissions, lessons, args.lesson)
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    course = args.course.resolve()
+    out = (args.out or course / "build" / "grading").resolve()
+    if args.lesson and not (course / "solutions" / args.lesson).is_dir():
+        print(f"error: no lesson {args.lesson!r} in {course / 'solutions'}", file=sys.stderr)
+        return 2
+    sandboxed = not args.unsafe_no_sandbox
+    try:
+        sandbox.check_available()
+    except sandbox.SandboxUnavailable as reason:
+        if sandboxed:
+            print(f"error: {reason}. Student code will not run outside the sandbox; "
+                  "pass --unsafe-no-sandbox to run it with your own rights anyway.", file=sys.stderr)
+            return 2
+        print(f"WARNING: {reason}; grading WITHOUT a sandbox, as you asked.", file=sys.stderr)
+    if not sandboxed:
+        print("WARNING: --unsafe-no-sandbox: student code runs with your rights and can read "
+              "and change your files.", file=sys.stderr)
+    lessons = grader.graded_notebooks(course)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        submissions = _submissions(args, lessons, out)
+    except collect.CollectError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not submissions:
+        print(f"error: no submissions found in {args.submissions}", file=sys.stderr)
+        return 2
+    settings = grader.Settings(
+        course=course, out=out, jobs=max(1, args.jobs), sandboxed=sandboxed,
+        limits=sandbox.Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
+                              notebook_seconds=args.notebook_timeout))
+    print(f"Grading {len(submissions)} notebooks from {args.submissions}, {settings.jobs} at a time",
+          file=sys.stderr)
+    graded = grader.grade(submissions, settings, progress=lambda line: print(line, file=sys.stderr))
+    report.write_csv(graded.results, out / "grades.csv")
+    table = report.summary(graded.results)
+    (out / "summary.txt").write_text(table + "\n")
+    print(table)
+    print(f"\nGrades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\n"
+          f"Gradebook: {out / 'gradebook.db'} (nbgrader export / formgrader)")
+    if graded.failures:
+        print("\nThe grader failed on: " + "; ".join(graded.failures), file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,132 @@
+"""Find the submissions to grade, in nbgrader's folder layout or in an LMS's zip export.
+
+Nothing is skipped silently: every student folder or file found becomes a :class:`Submission`,
+and whatever cannot be graded (no notebook, a file that is not a notebook, an unknown lesson)
+is carried along as a problem and reported with the student's name.
+"""
+
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MAX_ZIP_BYTES = 2 * 1024**3  # unpacked; a larger export is refused rather than filling the disk
+
+
+class CollectError(ValueError):
+    """The submissions given cannot be read at all (not a folder or zip, unsafe zip...)."""
+
+
+@dataclass
+class Submission:
+    """One student's work for one lesson: the notebook to grade, or why there is none."""
+    student: str
+    lesson: str
+    notebook: str                  # the notebook's expected name, e.g. "exercise.ipynb"
+    path: Path = None              # the file to grade (None if there is none)
+    problem: str = None            # why it cannot be graded
+    notes: list = field(default_factory=list)
+
+
+def student_id(name):
+    """A name usable as an nbgrader student id and a folder name."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return cleaned or "unnamed"
+
+
+def _lesson_submissions(student, lesson, folder, graded_notebooks):
+    """The submissions in one ``<student>/<lesson>/`` folder."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    notebooks = [p for p in files if p.suffix == ".ipynb" and ".ipynb_checkpoints" not in p.parts]
+    others = [p.name for p in files if p not in notebooks and ".ipynb_checkpoints" not in p.parts]
+    found = []
+    unclaimed = [p for p in notebooks if p.name not in graded_notebooks]
+    for name in graded_notebooks:
+        submission = Submission(student, lesson, name)
+        exact = [p for p in notebooks if p.name == name]
+        if exact:
+            submission.path = exact[0]
+        elif len(unclaimed) == 1 and len(graded_notebooks) == 1:
+            submission.path = unclaimed[0]
+            submission.notes.append(f"the notebook was renamed to {unclaimed[0].name!r}; "
+                                    f"it was graded as {name!r}")
+        elif others and not notebooks:
+            submission.problem = ("no notebook was submitted, only: " + ", ".join(others))
+        else:
+            submission.problem = f"no {name} was submitted"
+        if others and submission.path:
+            submission.notes.append("files that are not notebooks were ignored: " + ", ".join(others))
+        found.append(submission)
+    return found
+
+
+def from_folder(root, lessons, lesson=None):
+    """Submissions in nbgrader's ``<root>/<student>/<lesson>/`` layout.
+
+    Args:
+        root: the ``submitted/`` folder.
+        lessons: lesson name -> the names of its graded notebooks.
+        lesson: grade only this lesson (default: every lesson found).
+    """
+    root = Path(root)
+    found = []
+    for student_folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for lesson_folder in sorted(p for p in student_folder.iterdir() if p.is_dir()):
+            if lesson and lesson_folder.name != lesson:
+                continue
+            if lesson_folder.name not in lessons:
+                found.append(Submission(student_folder.name, lesson_folder.name, "",
+                                        problem=f"{lesson_folder.name!r} is not a lesson of this course"))
+                continue
+            found += _lesson_submissions(student_folder.name, lesson_folder.name, lesson_folder,
+                                         lessons[lesson_folder.name])
+    return found
+
+
+def _safe_members(archive):
+    """The zip's members, refusing absolute paths, ``..`` and a huge unpacked size."""
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+        raise CollectError(f"the zip unpacks to more than {MAX_ZIP_BYTES // 2**30} GB")
+    for member in members:
+        path = PurePosixPath(member.filename)
+        if path.is_absolute() or ".." in path.parts:
+            raise CollectError(f"the zip holds an unsafe path: {member.filename!r}")
+    return [m for m in members if not PurePosixPath(m.filename).name.startswith(".")
+            and "__MACOSX" not in PurePosixPath(m.filename).parts]
+
+
+def _owner(member_path):
+    """The student a file in an LMS export belongs to.
+
+    A file in a folder belongs to the folder (Moodle: ``Ada Lovelace_123_assignsubmission_file_/``);
+    a file at the top belongs to the name before its first ``_`` (Canvas: ``lovelaceada_123_456_exercise.ipynb``).
+    """
+    parts = PurePosixPath(member_path).parts
+    top = parts[0]
+    name = top.split("_")[0]
+    return student_id(name)
+
+
+def unpack_zip(zip_path, lesson, destination):
+    """Unpack an LMS export of one lesson into nbgrader's layout under ``destination``.
+
+    Returns the ``submitted/`` folder it wrote.
+    """
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise CollectError(f"{zip_path} is not a readable zip file: {error}") from error
+    submitted = Path(destination)
+    with archive:
+        for member in _safe_members(archive):
+            parts = PurePosixPath(member.filename).parts
+            original = parts[-1]
+            if len(parts) == 1:  # Canvas-style: strip "<student>_<ids>_" from the file name
+                original = re.sub(r"^[^_]+_(LATE_)?(\d+_)*", "", original) or original
+            target = submitted / _owner(member.filename) / lesson / original
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, open(target, "wb") as copy:
+                shutil.copyfileobj(source, copy)
+    return submitted

@@ -1,0 +1,236 @@
+"""Run one assembled notebook in a sandboxed kernel and record what happened.
+
+Run as ``python -m grading.execute JOB_FOLDER``: it reads ``job.json`` and ``input.ipynb`` there
+and writes ``executed.ipynb`` and ``run.json``. It is a process of its own so that whatever a
+submission does to it (a flood of output, a dead kernel) cannot reach the grader or the other
+submissions. The kernel runs in :mod:`grading.sandbox`; this process stays outside it.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+import psutil
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+from grading import integrity, sandbox
+
+KERNEL_NAME = "grading-sandbox"
+
+
+@dataclass
+class Job:
+    """What to run and how: written by the grader as ``job.json``."""
+    work: str                    # the sandbox's only writable folder
+    slot: int                    # parallel slot: picks the sandbox user
+    test_cells: list             # indices of the cells whose result is a grade
+    watched_names: dict          # names the notebook imports, e.g. {"np": "numpy"}
+    limits: dict = field(default_factory=lambda: asdict(sandbox.Limits()))
+    sandboxed: bool = True
+
+
+@dataclass
+class Run:
+    """What happened: written as ``run.json``."""
+    started: bool = False        # the kernel ran the grader's own first cell
+    stopped_at: int = None       # the cell where the run ended early, if it did
+    stop_reason: str = None
+    timed_out: list = field(default_factory=list)      # cells stopped at the cell time limit
+    tampering: dict = field(default_factory=dict)      # test cell index -> what changed
+    truncated: list = field(default_factory=list)      # cells whose output was cut
+    peak_memory_bytes: int = 0
+
+
+class _SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager whose connection file the sandbox user can read."""
+
+    sandbox_uid = None
+
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        if self.sandbox_uid is not None:
+            os.chown(self.connection_file, self.sandbox_uid, self.sandbox_uid)
+
+
+class _LimitedClient(NotebookClient):
+    """A notebook client that keeps at most ``output_bytes`` of output per cell."""
+
+    def __init__(self, *args, output_bytes, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._output_bytes = output_bytes
+        self._run = run
+        self._sizes = {}
+        self._current_index = None
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._run.timed_out.append(self._current_index)
+        return await super()._async_handle_timeout(timeout, cell)
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        self._current_index = cell_index
+        return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = self._sizes.get(cell_index, 0) + len(json.dumps(msg["content"]))
+        self._sizes[cell_index] = size
+        if size <= self._output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._run.truncated:
+            self._run.truncated.append(cell_index)
+            note = nbformat.v4.new_output(
+                "stream", name="stdout",
+                text=f"\n[grader: output cut at {self._output_bytes:,} bytes]\n")
+            outs.append(note)
+        return None
+
+
+def _kernel_spec_folder(job, folder):
+    """Write a kernel spec whose kernel runs in the sandbox (or not, if unsafe)."""
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    limits = sandbox.Limits(**job.limits)
+    argv = sandbox.wrap(kernel, job.work, job.slot, limits) if job.sandboxed else kernel
+    spec = folder / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps(
+        {"argv": argv, "display_name": "Sandboxed Python", "language": "python",
+         "interrupt_mode": "message"}))
+    return folder / "kernels"
+
+
+class _Watchdog(threading.Thread):
+    """Kills the kernel's whole process tree when it uses too much memory or time."""
+
+    def __init__(self, km, limits, record, current_cell):
+        super().__init__(daemon=True)
+        self.km, self.limits, self.record, self.current_cell = km, limits, record, current_cell
+        self.deadline = time.monotonic() + limits.notebook_seconds
+        self.done = threading.Event()
+
+    @staticmethod
+    def _measure(root):
+        """Memory (proportional set size, so forks sharing pages count them once) and number
+        of processes of a process tree."""
+        tree = [root, *root.children(recursive=True)]
+        total = 0
+        for process in tree:
+            try:
+                total += process.memory_full_info().pss
+            except psutil.Error:
+                pass
+        return total, len(tree)
+
+    def stop_kernel(self, reason):
+        self.record.stop_reason = reason
+        self.record.stopped_at = self.current_cell[0]
+        try:
+            os.kill(self.km.provisioner.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, AttributeError):
+            pass
+
+    def run(self):  # noqa: D102 (threading API)
+        while not self.done.wait(0.2):
+            process = getattr(self.km.provisioner, "process", None)
+            if process is None:
+                continue
+            try:
+                memory, processes = self._measure(psutil.Process(process.pid))
+            except psutil.Error:
+                continue
+            self.record.peak_memory_bytes = max(self.record.peak_memory_bytes, memory)
+            if processes > self.limits.process_tree:
+                self.stop_kernel(f"started more than {self.limits.process_tree} processes")
+                return
+            if memory > self.limits.memory_bytes:
+                self.stop_kernel(f"used more than {self.limits.memory_bytes // 2**20} MB of memory")
+                return
+            if time.monotonic() > self.deadline:
+                self.stop_kernel(f"ran longer than the notebook limit of "
+                                 f"{self.limits.notebook_seconds} s")
+                return
+
+
+async def _probe(client, code, timeout):
+    """Run grader code in the kernel (not stored in the notebook); return what it printed."""
+    printed = []
+
+    def collect(msg):
+        if msg["msg_type"] == "stream" and msg["content"].get("name") == "stdout":
+            printed.append(msg["content"]["text"])
+
+    await client.kc.execute_interactive(code, store_history=False, allow_stdin=False,
+                                        timeout=timeout, output_hook=collect)
+    return "".join(printed)
+
+
+async def _execute(job, notebook, folder):
+    limits = sandbox.Limits(**job.limits)
+    run = Run()
+    km = _SandboxKernelManager(
+        kernel_name=KERNEL_NAME, transport="ipc", ip=f"{job.work}/ipc",
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(_kernel_spec_folder(job, folder))]))
+    km.connection_file = f"{job.work}/connection.json"
+    if job.sandboxed and os.geteuid() == 0:
+        km.sandbox_uid = sandbox.FIRST_SANDBOX_UID + job.slot
+    client = _LimitedClient(
+        notebook, km=km, timeout=limits.cell_seconds, startup_timeout=120, allow_errors=True,
+        interrupt_on_timeout=True, output_bytes=limits.output_bytes, run=run,
+        error_on_timeout={"ename": "CellTimeout", "evalue":
+                          f"stopped at the limit of {limits.cell_seconds} s", "traceback": []},
+        resources={"metadata": {"path": job.work}})
+    current_cell = [None]
+    watchdog = _Watchdog(km, limits, run, current_cell)
+    test_cells = set(job.test_cells)
+    try:
+        log = open(folder / "kernel.log", "wb")  # the kernel process's own stdout and stderr
+        async with client.async_setup_kernel(stdout=log, stderr=log):
+            watchdog.start()
+            await _probe(client, integrity.prelude_source(job.watched_names), timeout=120)
+            baseline = integrity.read_probe(await _probe(
+                client, integrity.probe_source(job.watched_names), limits.cell_seconds))
+            run.started = baseline is not None
+            if not run.started:
+                run.stop_reason = "the kernel did not run the grader's first cell"
+                return run
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type != "code":
+                    continue
+                current_cell[0] = index
+                if index in test_cells:
+                    state = integrity.read_probe(await _probe(
+                        client, integrity.probe_source(job.watched_names), limits.cell_seconds))
+                    changed = integrity.changes(baseline, state)
+                    if changed:
+                        run.tampering[index] = changed
+                await client.async_execute_cell(cell, index)
+    except (DeadKernelError, RuntimeError, TimeoutError, asyncio.TimeoutError) as error:
+        if run.stop_reason is None:
+            run.stopped_at = current_cell[0]
+            run.stop_reason = ("the kernel died" if isinstance(error, DeadKernelError)
+                               else f"the kernel stopped answering ({type(error).__name__})")
+    finally:
+        watchdog.done.set()
+    return run
+
+
+def execute(folder):
+    """Run the job in ``folder`` and write its results there."""
+    folder = Path(folder)
+    job = Job(**json.loads((folder / "job.json").read_text()))
+    notebook = nbformat.read(folder / "input.ipynb", as_version=4)
+    run = asyncio.run(_execute(job, notebook, folder))
+    nbformat.write(notebook, folder / "executed.ipynb")
+    (folder / "run.json").write_text(json.dumps(asdict(run), indent=1))
+
+
+if __name__ == "__main__":
+    execute(sys.argv[1])

@@ -1,0 +1,205 @@
+"""Grade a set of submissions: assemble, run in sandboxes in parallel, score, record.
+
+Each notebook runs in a process of its own (``python -m grading.execute``), at most ``jobs``
+at once; scoring, the gradebook, feedback and exports happen here, one at a time, in a fixed
+order, so the grades do not depend on how many ran in parallel.
+"""
+
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+
+from grading import assemble, feedback, gradebook, integrity, sandbox, scoring
+from grading.execute import Job
+
+
+@dataclass
+class Settings:
+    """How to grade: where from, where to, how many at once, within which limits."""
+    course: Path                   # holds solutions/ and notebooks/
+    out: Path                      # gradebook.db, autograded/, feedback/, grades.csv
+    jobs: int = 2
+    limits: sandbox.Limits = sandbox.Limits()
+    sandboxed: bool = True
+
+
+@dataclass
+class Graded:
+    """The results, one per submission in a stable order, and what failed in the grader."""
+    results: list
+    failures: list
+
+
+def graded_notebooks(course):
+    """Lesson -> names of its notebooks that have graded cells, from ``solutions/``."""
+    lessons = {}
+    for folder in sorted((Path(course) / "solutions").iterdir()):
+        for path in sorted(folder.glob("*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            if any(assemble.nbgrader_metadata(c).get("grade") for c in notebook.cells):
+                lessons.setdefault(folder.name, []).append(path.name)
+    return lessons
+
+
+def _read_submission(path):
+    """The submitted notebook, or the reason it cannot be read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # repeated cell ids: assemble renumbers them
+            notebook = nbformat.read(path, as_version=4)
+            nbformat.validate(notebook)
+        return notebook, None
+    except Exception as error:  # nbformat raises many kinds for broken files
+        kind = "not valid JSON" if isinstance(error, ValueError) else "not a valid notebook"
+        first_line = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return None, f"the file is {kind} ({first_line})"
+
+
+def _answers_before_tests(notebook):
+    """grade_id of each test cell -> the source of the answer cell just before it."""
+    answers, last = {}, ""
+    for cell in notebook.cells:
+        if assemble.is_answer(cell) and not assemble.is_written_answer(cell):
+            last = cell.source
+        elif assemble.is_test(cell):
+            answers[assemble.nbgrader_metadata(cell)["grade_id"]] = last
+    return answers
+
+
+class _Lesson:
+    """What the grader needs about one notebook of a lesson, read once."""
+
+    def __init__(self, course, lesson, name):
+        self.source = nbformat.read(Path(course) / "solutions" / lesson / name, as_version=4)
+        self.released = nbformat.read(Path(course) / "notebooks" / lesson / name, as_version=4)
+        self.stubs = {assemble.nbgrader_metadata(c).get("grade_id"): c.source
+                      for c in self.released.cells}
+        self.watched_names = integrity.imported_names(
+            c.source for c in self.source.cells
+            if c.cell_type == "code" and not assemble.is_answer(c))
+
+
+def _execute(job_folder, slots, limits):
+    """Run one job in its own process with a free sandbox slot; return its run record."""
+    slot = slots.get()
+    try:
+        job = json.loads((job_folder / "job.json").read_text())
+        job["slot"] = slot
+        sandbox.prepare_work_folder(job["work"], slot)
+        (job_folder / "job.json").write_text(json.dumps(job))
+        with open(job_folder / "executor.log", "wb") as log:
+            subprocess.run([sys.executable, "-m", "grading.execute", str(job_folder)],
+                           stdout=log, stderr=subprocess.STDOUT, check=True,
+                           timeout=limits.notebook_seconds + 180)
+        return json.loads((job_folder / "run.json").read_text())
+    finally:
+        shutil.rmtree(job_folder / "work", ignore_errors=True)
+        slots.put(slot)
+
+
+def grade(submissions, settings, progress=print):
+    """Grade every submission, and record the grades, autograded notebooks and feedback.
+
+    A failure of the grader itself on one notebook is reported in ``failures``; the other
+    submissions are graded all the same.
+    """
+    out = Path(settings.out)
+    (out / "jobs").mkdir(parents=True, exist_ok=True)
+    url = gradebook.db_url(out)
+    lessons, failures, results, pending = {}, [], {}, []
+    for lesson in sorted({s.lesson for s in submissions if not s.problem}):
+        gradebook.register_lesson(settings.course, lesson, url)
+
+    for number, submission in enumerate(submissions):
+        key = (submission.student, submission.lesson, submission.notebook)
+        result = scoring.SubmissionResult(*key, notes=list(submission.notes))
+        results[number] = result
+        student, problem = (None, submission.problem) if submission.problem \
+            else _read_submission(submission.path)
+        if problem:
+            result.error = problem
+            continue
+        if key[1:] not in lessons:
+            lessons[key[1:]] = _Lesson(settings.course, submission.lesson, submission.notebook)
+        lesson = lessons[key[1:]]
+        merged = assemble.assemble(lesson.source, lesson.released, student)
+        result.notes += merged.notes
+        result.review += [f"the student's code {reason}"
+                          for reason in integrity.screen("\n".join(merged.student_sources))]
+        folder = out / "jobs" / f"{number:04d}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        nbformat.write(merged.notebook, folder / "input.ipynb")
+        job = Job(work=str((folder / "work").resolve()), slot=0,
+                  test_cells=[i for i, c in enumerate(merged.notebook.cells) if assemble.is_test(c)],
+                  watched_names=lesson.watched_names, limits=asdict(settings.limits),
+                  sandboxed=settings.sandboxed)
+        (folder / "job.json").write_text(json.dumps(asdict(job)))
+        pending.append((number, folder, lesson))
+
+    slots = queue.Queue()
+    for slot in range(settings.jobs):
+        slots.put(slot)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=settings.jobs) as pool:
+        futures = {number: pool.submit(_execute, folder, slots, settings.limits)
+                   for number, folder, _ in pending}
+        for done, (number, folder, lesson) in enumerate(pending, 1):
+            result = results[number]
+            try:
+                run = futures[number].result()
+            except Exception as error:  # the grader's own process failed on this one
+                result.error = f"the grader failed on this notebook: {type(error).__name__}"
+                failures.append(f"{result.student}/{result.lesson}: {error}")
+                continue
+            executed = nbformat.read(folder / "executed.ipynb", as_version=4)
+            scored = scoring.score(executed, run, result.student, result.lesson, result.notebook,
+                                   _answers_before_tests(executed), lesson.stubs)
+            result.questions, result.error = scored.questions, scored.error
+            result.review += scored.review
+            result.notes += [f"cell {index + 1} was stopped at the limit of "
+                             f"{settings.limits.cell_seconds} s" for index in run["timed_out"]]
+            result.notes += [f"the output of cell {index + 1} was cut at "
+                             f"{settings.limits.output_bytes:,} bytes" for index in run["truncated"]]
+            if not run.get("started"):
+                failures.append(f"{result.student}/{result.lesson}: {run.get('stop_reason')}")
+            autograded = out / "autograded" / result.student / result.lesson / result.notebook
+            autograded.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(executed, autograded)
+            progress(f"[{done}/{len(pending)}] {result.student} {result.lesson}: "
+                     f"{result.score:g}/{result.max_score:g} {result.status} "
+                     f"({time.monotonic() - started:.0f} s)")
+
+    ordered = [results[n] for n in sorted(results)]
+    for result in ordered:
+        if result.error and not result.questions:
+            result.questions = _zero_questions(settings.course, result)
+        if result.questions:  # a notebook of a known lesson: it has a place in the gradebook
+            gradebook.record(url, result)
+        page = out / "feedback" / result.student / result.lesson / \
+            Path(result.notebook or "submission").with_suffix(".html")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(feedback.render(result))
+    shutil.rmtree(out / "jobs", ignore_errors=True)
+    return Graded(ordered, failures)
+
+
+def _zero_questions(course, result):
+    """Every graded question of an ungradable submission, at 0 points."""
+    path = Path(course) / "solutions" / result.lesson / result.notebook
+    if not result.notebook or not path.exists():
+        return []
+    source = nbformat.read(path, as_version=4)
+    return [scoring.QuestionResult(assemble.nbgrader_metadata(c)["grade_id"],
+                                   float(assemble.nbgrader_metadata(c).get("points", 0)), 0.0,
+                                   "not run", f"Not graded: {result.error}.")
+            for c in source.cells if assemble.nbgrader_metadata(c).get("grade")]

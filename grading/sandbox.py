@@ -1,0 +1,112 @@
+"""The sandbox a student's kernel runs in: bubblewrap, with limits.
+
+Inside it the kernel sees the system (``/usr``, ``/etc``), this Python and its environment,
+and the course's ``helpers`` package, all read-only, plus one writable working folder.
+It has no network, its own process tree, and no view of the course (``solutions/``, the
+gradebook, other students' work) or of the instructor's home. Run as root, the kernel also
+drops to an unprivileged user of its own (one per parallel slot), so that a limit on the
+number of processes applies to it alone.
+"""
+
+import os
+import shutil
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+import helpers
+
+FIRST_SANDBOX_UID = 61000  # slot n runs as uid 61000 + n when grading as root
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot run here (no bubblewrap, not Linux, or namespaces refused)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission's kernel may use."""
+    memory_bytes: int = 2 * 1024**3        # resident memory of the whole sandbox
+    address_space_bytes: int = 8 * 1024**3  # hard per-process backstop (TensorFlow maps ~2.5 GB)
+    processes: int = 256                   # processes and threads: a hard cap from the kernel
+    process_tree: int = 32                 # processes (not threads) before the sandbox is stopped
+    cell_seconds: int = 120
+    notebook_seconds: int = 600
+    output_bytes: int = 1_000_000          # per cell; the rest is dropped with a note
+    file_bytes: int = 200 * 1024**2        # the largest file the kernel may write
+
+
+def _read_only_paths():
+    """Folders the kernel needs to read: this Python, its environment, the helpers package."""
+    paths = {Path(sys.base_prefix), Path(sys.prefix), Path(helpers.__file__).parent}
+    paths.add(Path(sysconfig.get_paths()["purelib"]))
+    return sorted(p.resolve() for p in paths if p.exists())
+
+
+def check_available():
+    """Raise SandboxUnavailable with the reason if this machine cannot run the sandbox."""
+    if not sys.platform.startswith("linux"):
+        raise SandboxUnavailable(f"the sandbox needs Linux (this is {sys.platform})")
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed; `make setup` installs it")
+    for tool in ("prlimit", "setpriv"):
+        if shutil.which(tool) is None:
+            raise SandboxUnavailable(f"{tool} (util-linux) is not installed")
+
+
+def wrap(command, work, slot, limits):
+    """The argv that runs ``command`` in the sandbox, with ``work`` as its only writable folder.
+
+    ``work`` is bound at the same path inside, so paths in a kernel's connection file hold.
+    """
+    work = Path(work).resolve()
+    argv = ["bwrap", "--die-with-parent", "--new-session",
+            "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        if os.path.islink(f"/{name}"):
+            argv += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
+        elif os.path.isdir(f"/{name}"):
+            argv += ["--ro-bind", f"/{name}", f"/{name}"]
+    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm", "--tmpfs", "/home",
+             "--tmpfs", "/root", "--tmpfs", "/run", "--tmpfs", "/var", "--tmpfs", "/mnt"]
+    for parent in sorted({str(a) for p in [*_read_only_paths(), work] for a in p.parents} - {"/"}):
+        argv += ["--perms", "0755", "--dir", parent]  # so the sandbox user can walk to its mounts
+    for path in _read_only_paths():
+        argv += ["--ro-bind", str(path), str(path)]
+    argv += ["--bind", str(work), str(work), "--chdir", str(work), "--clearenv"]
+    for name, value in _environment(work).items():
+        argv += ["--setenv", name, value]
+    argv += ["--", "prlimit", f"--nproc={limits.processes}", f"--as={limits.address_space_bytes}",
+             f"--fsize={limits.file_bytes}", "--core=0", "--"]
+    if os.geteuid() == 0:
+        uid = str(FIRST_SANDBOX_UID + slot)
+        argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    else:
+        argv[1:1] = ["--unshare-user"]
+    return argv + list(command)
+
+
+def prepare_work_folder(work, slot):
+    """Create ``work`` empty and writable by the sandbox user of ``slot``."""
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        os.chown(work, FIRST_SANDBOX_UID + slot, FIRST_SANDBOX_UID + slot)
+    work.chmod(0o700)
+    return work
+
+
+def _environment(work):
+    threads = "1"  # one thread each: several kernels share the cores, and grades don't vary
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(work), "TMPDIR": str(work), "LANG": "C.UTF-8",
+        "MPLCONFIGDIR": str(work / ".matplotlib"), "KERAS_HOME": str(work / ".keras"),
+        "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1",
+        "OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads,
+        "TF_NUM_INTEROP_THREADS": threads,
+    }

@@ -1,0 +1,277 @@
+"""`python -m grading` end to end: release, submit, grade in sandboxes, feedback, export.
+
+Every run here is the real command in a subprocess, started from a folder that is not the
+repository, on a temporary course made from lesson 01.
+"""
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests import attacks
+from tests.conftest import REPO
+from tests.submissions import DEMO_CLASS, DEMO_LESSON, write_demo_class
+
+pytestmark = pytest.mark.grading
+
+DEMO_SCORES = {  # student -> (score, status): the written question (2 points) waits for a person
+    "ada": (5, "to mark by hand"), "grace": (5, "to mark by hand"), "alan": (1, "to mark by hand"),
+    "barbara": (0, "graded"), "edsger": (2, "to mark by hand"),
+}
+NBGRADER = str(Path(sys.executable).with_name("nbgrader"))
+
+
+def grade(cwd, *args):
+    """Run the grading command from ``cwd``; return the finished process."""
+    return subprocess.run([sys.executable, "-m", "grading", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=1200)
+
+
+def rows(out):
+    with open(out / "grades.csv") as file:
+        return {row["student"]: row for row in csv.DictReader(file)}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course folder with lesson 01 only, released here by nbgrader."""
+    folder = tmp_path_factory.mktemp("course")
+    shutil.copytree(REPO / "solutions" / DEMO_LESSON, folder / "solutions" / DEMO_LESSON)
+    shutil.copy(REPO / "nbgrader_config.py", folder)
+    subprocess.run([sys.executable, REPO / "tools" / "release.py", "--course-dir", folder], check=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo(course, tmp_path_factory):
+    """The demo class, submitted and graded two at a time from an unrelated folder."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    write_demo_class(elsewhere / "submitted")
+    out = elsewhere / "out"
+    finished = grade(elsewhere, "submitted", "--course", course, "--out", out, "--jobs", 2)
+    return elsewhere, out, finished
+
+
+def test_the_release_is_the_committed_one(course):
+    for name in ("tutorial.ipynb", "exercise.ipynb"):
+        assert (course / "notebooks" / DEMO_LESSON / name).read_bytes() == \
+            (REPO / "notebooks" / DEMO_LESSON / name).read_bytes()
+
+
+def test_the_bundled_demo_class_is_up_to_date(tmp_path):
+    """grading/demo/ is what tools/make_demo.py writes (run it after changing lesson 01)."""
+    write_demo_class(tmp_path)
+    for student in DEMO_CLASS:
+        path = f"{student}/{DEMO_LESSON}/exercise.ipynb"
+        assert (tmp_path / path).read_bytes() == (REPO / "grading/demo/submitted" / path).read_bytes()
+
+
+def test_demo_class_gets_exact_grades(demo):
+    _, out, finished = demo
+    assert finished.returncode == 0, finished.stderr
+    graded = rows(out)
+    assert {s: (float(r["score"]), r["status"]) for s, r in graded.items()} == DEMO_SCORES
+    assert {r["max_score"] for r in graded.values()} == {"7"}
+
+
+def test_demo_progress_and_summary_table(demo):
+    _, out, finished = demo
+    assert re.search(r"\[5/5\] \w+ 01-single-neuron", finished.stderr)
+    assert "model_is_one_linear_unit         2 / 5" in finished.stdout  # ada and grace
+    assert "written_kernel_shape             0 / 5 (4 to mark by hand)" in finished.stdout
+    assert (out / "summary.txt").read_text().strip() in finished.stdout
+
+
+def test_demo_grades_are_in_nbgraders_gradebook(demo):
+    elsewhere, out, _ = demo
+    export = out / "nbgrader.csv"
+    subprocess.run([NBGRADER, "export",
+                    f"--db=sqlite:///{out / 'gradebook.db'}", f"--to={export}"],
+                   cwd=elsewhere, check=True, capture_output=True)
+    with open(export) as file:
+        exported = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(file)}
+    assert exported == {student: score for student, (score, _) in DEMO_SCORES.items()}
+
+
+def _hidden_and_solution_lines():
+    source = nbformat.read(REPO / "solutions" / DEMO_LESSON / "exercise.ipynb", as_version=4)
+    secret = []
+    for cell in source.cells:
+        for block in re.findall(r"### BEGIN (?:HIDDEN TESTS|SOLUTION)\n(.*?)### END", cell.source, re.S):
+            secret += [line.strip() for line in block.splitlines() if len(line.strip()) > 12]
+    return secret
+
+
+def test_feedback_teaches_and_never_shows_hidden_tests_or_solutions(demo):
+    elsewhere, out, _ = demo
+    secrets = _hidden_and_solution_lines()
+    assert secrets
+    for student in DEMO_CLASS:
+        page = (out / "feedback" / student / DEMO_LESSON / "exercise.html").read_text()
+        submitted = elsewhere / "submitted" / student / DEMO_LESSON / "exercise.ipynb"
+        own = "\n".join(c.source for c in nbformat.read(submitted, as_version=4).cells)
+        shown = [line for line in secrets
+                 if line in page.replace("&quot;", '"').replace("&#x27;", "'") and line not in own]
+        assert not shown, f"{student}'s feedback shows {shown}"
+    alan = (out / "feedback/alan" / DEMO_LESSON / "exercise.html").read_text()
+    assert "The unit applies `relu`" in alan and "Not quite" in alan
+    edsger = (out / "feedback/edsger" / DEMO_LESSON / "exercise.html").read_text()
+    assert "Not attempted" in edsger
+
+
+def test_one_at_a_time_gives_the_same_grades(demo, course):
+    elsewhere, out, _ = demo
+    serial = elsewhere / "serial"
+    finished = grade(elsewhere, "submitted", "--course", course, "--out", serial, "--jobs", 1)
+    assert finished.returncode == 0, finished.stderr
+    assert (serial / "grades.csv").read_text() == (out / "grades.csv").read_text()
+
+
+def test_an_lms_zip_export_is_graded(course, tmp_path):
+    """A Canvas-style export: every file at the top, named <student>_<ids>_<file>."""
+    write_demo_class(tmp_path / "class")
+    export = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        for student, number in (("ada", 11), ("barbara", 12)):
+            archive.write(tmp_path / "class" / student / DEMO_LESSON / "exercise.ipynb",
+                          f"{student}_{number}_{number + 100}_exercise.ipynb")
+    finished = grade(tmp_path, export, "--lesson", DEMO_LESSON, "--course", course, "--out", tmp_path / "out")
+    assert finished.returncode == 0, finished.stderr
+    assert {s: float(r["score"]) for s, r in rows(tmp_path / "out").items()} == {"ada": 5, "barbara": 0}
+    assert (tmp_path / "out/submitted/ada" / DEMO_LESSON / "exercise.ipynb").exists()  # kept
+
+
+def test_a_zip_needs_its_lesson(course, tmp_path):
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as archive:
+        archive.writestr("ada_1_exercise.ipynb", "{}")
+    finished = grade(tmp_path, tmp_path / "export.zip", "--course", course, "--out", tmp_path / "out")
+    assert finished.returncode == 2 and "--lesson" in finished.stderr
+
+
+def test_without_the_sandbox_grading_refuses_unless_told(course, tmp_path):
+    write_demo_class(tmp_path / "submitted")
+    for student in ("grace", "alan", "barbara", "edsger"):
+        shutil.rmtree(tmp_path / "submitted" / student)
+    no_bwrap = {"PATH": str(REPO / ".venv/bin"), "HOME": str(tmp_path)}  # no /usr/bin: no bwrap
+    refused = subprocess.run([sys.executable, "-m", "grading", "submitted", "--course", course,
+                              "--out", "out"], cwd=tmp_path, env=no_bwrap, capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert "bubblewrap" in refused.stderr and "--unsafe-no-sandbox" in refused.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
+    unsafe = subprocess.run([sys.executable, "-m", "grading", "submitted", "--course", course, "--out",
+                             "out", "--unsafe-no-sandbox"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**no_bwrap, "PATH": f"{REPO / '.venv/bin'}:/usr/bin:/bin"})
+    assert unsafe.returncode == 0, unsafe.stderr
+    assert "WITHOUT a sandbox" in unsafe.stderr or "--unsafe-no-sandbox" in unsafe.stderr
+    assert rows(tmp_path / "out")["ada"]["score"] == "5"
+
+
+# Hostile and broken submissions ---------------------------------------------------------------
+
+#: student -> (points out of the 5 autograded, status, what the reason must mention)
+HOSTILE = {
+    "ada": (5, "to mark by hand", ""),
+    "loop": (4, "to mark by hand", "was stopped at the limit"),
+    "stubborn-loop": (4, "needs review", "did not run"),
+    "memory-bomb": (4, "needs review", "memory"),
+    "fork-bomb": (4, "needs review", "processes"),
+    "sys-exit": (4, "to mark by hand", ""),
+    "os-exit": (4, "needs review", "the kernel died"),
+    "reads-secrets": (4, "to mark by hand", ""),
+    "writes-gradebook": (4, "to mark by hand", ""),
+    "network": (4, "needs review", "uses the network"),
+    "always-equal": (4, "needs review", "answers anything"),
+    "patches-checks": (4, "needs review", "numpy.allclose"),
+    "patches-builtins": (4, "needs review", "builtins"),
+    "swallows-errors": (4, "needs review", "ipython.custom_exceptions"),
+    "deleted-test": (4, "to mark by hand", "was deleted"),
+    "moved-tests": (5, "to mark by hand", "graded in the instructor's order"),
+    "edited-metadata": (4, "to mark by hand", "was edited"),
+    "renamed": (5, "to mark by hand", "renamed"),
+    "corrupt-json": (0, "not graded", "not valid JSON"),
+    "not-a-notebook": (0, "not graded", "not a valid notebook"),
+    "only-a-pdf": (0, "not graded", "only: exercise.pdf"),
+    "huge-output": (5, "to mark by hand", "was cut"),
+}
+LIMITS = ["--cell-timeout", 20, "--notebook-timeout", 90, "--memory-mb", 1500]
+
+
+@pytest.fixture(scope="module")
+def hostile(course, tmp_path_factory):
+    """The hostile class, graded once; its results are read by the tests below."""
+    elsewhere = tmp_path_factory.mktemp("hostile")
+    submitted, out = elsewhere / "submitted", elsewhere / "out"
+    attacks.write_class(attacks.hostile_class(course, out, submitted), submitted)
+    finished = grade(elsewhere, submitted, "--course", course, "--out", out, "--jobs", 2, *LIMITS)
+    return elsewhere, out, finished
+
+
+def test_hostile_class_covers_every_case():
+    assert set(HOSTILE) == set(attacks.hostile_class(REPO, REPO, REPO))
+
+
+def test_hostile_class_is_graded_without_failing(hostile):
+    _, out, finished = hostile
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert set(rows(out)) == set(HOSTILE)  # nobody dropped
+
+
+@pytest.mark.parametrize("student", HOSTILE)
+def test_each_attack_gains_nothing(hostile, student):
+    _, out, _ = hostile
+    row = rows(out)[student]
+    points, status, reason = HOSTILE[student]
+    assert (float(row["score"]), row["status"]) == (points, status), row["reason"]
+    assert reason in row["reason"]
+    assert row["max_score"] == "7"  # edited points change nothing
+
+
+def _printed(out, student):
+    notebook = nbformat.read(out / "autograded" / student / DEMO_LESSON / "exercise.ipynb", as_version=4)
+    return "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_the_sandbox_hides_the_course_the_gradebook_and_other_students(hostile, course):
+    _, out, _ = hostile
+    printed = _printed(out, "reads-secrets")
+    assert printed.count("blocked") == 5 and "READ" not in printed
+    printed = _printed(out, "writes-gradebook")
+    assert printed.count("blocked") == 2 and "WROTE" not in printed
+    assert not (course / "solutions" / "hacked.db").exists()
+    printed = _printed(out, "network")
+    assert printed.count("blocked") == 3 and "CONNECTED" not in printed
+
+
+def test_huge_output_is_cut(hostile):
+    _, out, _ = hostile
+    path = out / "autograded" / "huge-output" / DEMO_LESSON / "exercise.ipynb"
+    assert path.stat().st_size < 3_000_000
+    assert "output cut at 1,000,000 bytes" in _printed(out, "huge-output")
+
+
+def test_a_rerun_gives_the_same_grades_and_a_sound_gradebook(hostile, course):
+    """Grading some of the class again, into the same gradebook, changes no grade."""
+    elsewhere, out, _ = hostile
+    before = (out / "grades.csv").read_text()
+    again = elsewhere / "again"
+    for student in ("ada", "writes-gradebook", "edited-metadata", "corrupt-json", "only-a-pdf"):
+        shutil.copytree(elsewhere / "submitted" / student, again / student)
+    finished = grade(elsewhere, again, "--course", course, "--out", out, "--jobs", 2, *LIMITS)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    rerun = rows(out)
+    first = {line.split(",")[0]: line for line in before.splitlines()[1:]}
+    for student, row in rerun.items():
+        assert first[student].startswith(f"{student},{row['lesson']},{row['notebook']},{row['score']},")
+    export = out / "nbgrader-after.csv"
+    subprocess.run([NBGRADER, "export", f"--db=sqlite:///{out / 'gradebook.db'}",
+                    f"--to={export}"], cwd=elsewhere, check=True, capture_output=True)
+    with open(export) as file:
+        exported = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(file)}
+    assert exported == {s: float(p) for s, (p, _, _) in HOSTILE.items()}
