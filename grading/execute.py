@@ -1,9 +1,11 @@
 """Run one assembled notebook in a sandboxed kernel and record what happened.
 
-Run as ``python -m grading.execute JOB_FOLDER``: it reads ``job.json`` and ``input.ipynb`` there
-and writes ``executed.ipynb`` and ``run.json``. It is a process of its own so that whatever a
-submission does to it (a flood of output, a dead kernel) cannot reach the grader or the other
-submissions. The kernel runs in :mod:`grading.sandbox`; this process stays outside it.
+A job is a folder: this reads ``job.json`` and ``input.ipynb`` there and writes
+``executed.ipynb`` and ``run.json``. ``python -m grading.execute --serve`` runs jobs whose
+folders it reads from stdin, one per line, answering ``done`` or ``failed`` on stdout: the
+grader keeps one such worker per parallel slot, a process apart from the grader and from the
+other slots, so whatever a submission does to it (a flood of output, a dead kernel) stays there.
+The kernel runs in :mod:`grading.sandbox`; this process stays outside it.
 """
 
 import asyncio
@@ -232,5 +234,15 @@ def execute(folder):
     (folder / "run.json").write_text(json.dumps(asdict(run), indent=1))
 
 
+def serve():
+    """Run the jobs named on stdin, one at a time, until stdin closes."""
+    for line in sys.stdin:
+        try:
+            execute(line.strip())
+            print("done", flush=True)
+        except Exception as error:  # reported to the grader, which records the failure
+            print(f"failed {type(error).__name__}: {error}".replace("\n", " "), flush=True)
+
+
 if __name__ == "__main__":
-    execute(sys.argv[1])
+    serve() if sys.argv[1:] == ["--serve"] else execute(sys.argv[1])

@@ -7,7 +7,9 @@ order, so the grades do not depend on how many ran in parallel.
 
 import json
 import queue
+import select
 import shutil
+import threading
 import subprocess
 import sys
 import time
@@ -88,20 +90,59 @@ class _Lesson:
             if c.cell_type == "code" and not assemble.is_answer(c))
 
 
-def _execute(job_folder, slots, limits):
-    """Run one job in its own process with a free sandbox slot; return its run record."""
+class _Worker:
+    """One slot's executor process (``python -m grading.execute --serve``), started on demand
+    and started again if a job kills it or runs past its time."""
+
+    def __init__(self, slot, log):
+        self.slot, self.log, self.process = slot, log, None
+
+    def run(self, job_folder, timeout):
+        """Run one job; return None when it finished, or what went wrong."""
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "grading.execute", "--serve"], text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log, "a"))
+        self.process.stdin.write(f"{job_folder}\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        answer = self.process.stdout.readline().strip() if ready else "failed: no answer in time"
+        if answer != "done":
+            self.stop()
+            return answer or "failed: the executor stopped"
+        return None
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+def _execute(job_folder, slots, workers, limits, attempts=2):
+    """Run one job on a free slot's worker; return its run record.
+
+    A kernel that did not even start (before any student code ran) is the grader's problem,
+    not the student's: that job is tried once more.
+    """
     slot = slots.get()
     try:
         job = json.loads((job_folder / "job.json").read_text())
         job["slot"] = slot
-        sandbox.prepare_work_folder(job["work"], slot)
         (job_folder / "job.json").write_text(json.dumps(job))
-        with open(job_folder / "executor.log", "wb") as log:
-            subprocess.run([sys.executable, "-m", "grading.execute", str(job_folder)],
-                           stdout=log, stderr=subprocess.STDOUT, check=True,
-                           timeout=limits.notebook_seconds + 180)
-        return json.loads((job_folder / "run.json").read_text())
+        for _ in range(attempts):
+            sandbox.clear_slot(slot)
+            shutil.rmtree(job_folder / "work", ignore_errors=True)
+            sandbox.prepare_work_folder(job["work"], slot)
+            problem = workers[slot].run(job_folder, limits.notebook_seconds + 180)
+            if problem:
+                raise RuntimeError(problem)
+            run = json.loads((job_folder / "run.json").read_text())
+            if run["started"]:
+                break
+        return run
     finally:
+        sandbox.clear_slot(slot)
         shutil.rmtree(job_folder / "work", ignore_errors=True)
         slots.put(slot)
 
@@ -116,8 +157,9 @@ def grade(submissions, settings, progress=print):
     (out / "jobs").mkdir(parents=True, exist_ok=True)
     url = gradebook.db_url(out)
     lessons, failures, results, pending = {}, [], {}, []
-    for lesson in sorted({s.lesson for s in submissions if not s.problem}):
-        gradebook.register_lesson(settings.course, lesson, url)
+    registering = threading.Thread(target=_register, args=(
+        settings.course, sorted({s.lesson for s in submissions if not s.problem}), url, failures))
+    registering.start()  # nbgrader takes a few seconds: meanwhile the kernels start
 
     for number, submission in enumerate(submissions):
         key = (submission.student, submission.lesson, submission.notebook)
@@ -149,9 +191,10 @@ def grade(submissions, settings, progress=print):
     slots = queue.Queue()
     for slot in range(settings.jobs):
         slots.put(slot)
+    workers = [_Worker(slot, out / "jobs" / f"worker-{slot}.log") for slot in range(settings.jobs)]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=settings.jobs) as pool:
-        futures = {number: pool.submit(_execute, folder, slots, settings.limits)
+        futures = {number: pool.submit(_execute, folder, slots, workers, settings.limits)
                    for number, folder, _ in pending}
         for done, (number, folder, lesson) in enumerate(pending, 1):
             result = results[number]
@@ -179,18 +222,34 @@ def grade(submissions, settings, progress=print):
                      f"{result.score:g}/{result.max_score:g} {result.status} "
                      f"({time.monotonic() - started:.0f} s)")
 
+    for worker in workers:
+        worker.stop()
+    registering.join()
     ordered = [results[n] for n in sorted(results)]
     for result in ordered:
         if result.error and not result.questions:
             result.questions = _zero_questions(settings.course, result)
         if result.questions:  # a notebook of a known lesson: it has a place in the gradebook
-            gradebook.record(url, result)
+            try:
+                gradebook.record(url, result)
+            except Exception as error:  # the gradebook's failure, not the student's
+                failures.append(f"{result.student}/{result.lesson}: gradebook: {error}")
         page = out / "feedback" / result.student / result.lesson / \
             Path(result.notebook or "submission").with_suffix(".html")
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(feedback.render(result))
-    shutil.rmtree(out / "jobs", ignore_errors=True)
+    if not failures:  # otherwise keep the jobs' logs for a look
+        shutil.rmtree(out / "jobs", ignore_errors=True)
     return Graded(ordered, failures)
+
+
+def _register(course, lessons, url, failures):
+    """Register each lesson in the gradebook; a failure is the grader's, and is reported."""
+    for lesson in lessons:
+        try:
+            gradebook.register_lesson(course, lesson, url)
+        except subprocess.CalledProcessError as error:
+            failures.append(f"nbgrader could not register {lesson}: {error.stderr.strip()[-500:]}")
 
 
 def _zero_questions(course, result):

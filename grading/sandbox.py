@@ -12,8 +12,11 @@ import os
 import shutil
 import sys
 import sysconfig
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 import helpers
 
@@ -98,6 +101,26 @@ def prepare_work_folder(work, slot):
         os.chown(work, FIRST_SANDBOX_UID + slot, FIRST_SANDBOX_UID + slot)
     work.chmod(0o700)
     return work
+
+
+def clear_slot(slot, timeout=15):
+    """Kill whatever the sandbox user of ``slot`` still runs and wait until it is gone, so
+    the next notebook in this slot starts with its whole process allowance (as root only)."""
+    if os.geteuid() != 0:
+        return
+    uid = FIRST_SANDBOX_UID + slot
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        left = [p for p in psutil.process_iter(["uids"])
+                if p.info["uids"] is not None and p.info["uids"].real == uid]
+        if not left:
+            return
+        for process in left:
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(left, timeout=1)
 
 
 def _environment(work):
