@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 RUN    := PATH="$(abspath $(BIN)):$$PATH" TF_CPP_MIN_LOG_LEVEL=3
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup system-packages lab test release bench grade bench-grading lock clean
+.PHONY: setup system-packages lab test headers release bench grade bench-grading lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ lab: setup  ## open the course in JupyterLab
 
 test: setup  ## run the test suite (add PYTEST_ARGS="-k ..." to narrow it)
 	$(RUN) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+headers: setup  ## rewrite every notebook's header (Colab/Binder buttons, Colab set-up) from course.toml
+	$(RUN) $(BIN)/python tools/headers.py
 
 release: setup  ## regenerate notebooks/ from solutions/
 	$(RUN) $(BIN)/python tools/release.py

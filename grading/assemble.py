@@ -41,7 +41,7 @@ class Assembled:
     """The notebook to run, and what was changed to make it."""
     notebook: nbformat.NotebookNode
     notes: list = field(default_factory=list)
-    student_sources: list = field(default_factory=list)  # code the student wrote, for screening
+    student_sources: list = field(default_factory=list)  # what the student wrote or changed
 
 
 _GRADING_KEYS = ("grade_id", "grade", "solution", "locked", "points")
@@ -126,6 +126,8 @@ def assemble(source, released, student):
             cells.append(copy.deepcopy(cell))
     cells += extras[None]
     student_sources += [c.source for c in extras[None]]
+    handed_out_sources = {c.source for c in released.cells}
+    student_sources = [s for s in student_sources if s not in handed_out_sources]
 
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"  # a copied cell would repeat its original's id
