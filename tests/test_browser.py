@@ -1,0 +1,177 @@
+"""The course in JupyterLab, in a real browser: Debian's Chromium driven by playwright.
+
+JupyterLab serves a copy of solutions/ (so every answer exists) on a free localhost port.
+Each lesson's tutorial and exercise is opened, run with *Run → Run All Cells*, and saved;
+then the page must show no error and no stderr, every image output must be drawn in the
+page, and every widget must be displayed as a widget. A screenshot of each notebook goes to
+test-artifacts/browser/. Finally nbgrader's own lab extension validates an answered copy of
+a released exercise with its *Validate* button.
+
+The browser must be installed (``make setup`` does it): this test fails, not skips, without it.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import nbformat
+import pytest
+
+from tests.conftest import LESSONS, REPO
+from tests.submissions import answered
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+NOTEBOOKS = [f"{lesson}/{name}" for lesson in LESSONS for name in ("tutorial.ipynb", "exercise.ipynb")]
+TOKEN = "course-browser-test"
+RUN_TIMEOUT_MS = 300_000
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _settings(folder):
+    """JupyterLab settings for a test: render every cell (no windowing), no news, no updates."""
+    for plugin, values in {
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    }.items():
+        path = folder / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of solutions/ and one answered released exercise."""
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(REPO / "solutions", root / "solutions")
+    nbformat.write(answered("01-single-neuron"), root / "released-exercise.ipynb")
+    _settings(root / ".settings")
+    port = _free_port()
+    bin_dir = os.path.dirname(sys.executable)
+    log = open(root / "lab.log", "w")
+    server = subprocess.Popen(
+        [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+         f"--LabApp.user_settings_dir={root / '.settings'}",
+         f"--LabApp.workspaces_dir={root / '.workspaces'}", "--allow-root"],
+        cwd=root, stdout=log, stderr=subprocess.STDOUT,
+        env={**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"},  # the tests' Agg
+             "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
+    yield url, root
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `make setup`"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def _open(page, url, path):
+    """Open one notebook in a fresh layout; return its panel once its kernel is idle."""
+    page.goto(f"{url}/lab/tree/{path}?reset&token={TOKEN}")
+    panel = page.locator(".jp-NotebookPanel:visible")
+    panel.locator(".jp-Notebook").wait_for()
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+    return panel
+
+
+def _menu(page, menu, item):
+    page.locator("#jp-MainMenu").get_by_text(menu, exact=True).click()
+    page.locator(".lm-Menu-content").get_by_text(item, exact=True).click()
+
+
+def _run_all_and_save(page, panel):
+    _menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""", timeout=RUN_TIMEOUT_MS, polling=500)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+    _menu(page, "File", "Save Notebook")
+    page.locator(".lm-TabBar-tab.jp-mod-dirty").wait_for(state="detached")
+
+
+def _saved(root, path):
+    return nbformat.read(root / path, as_version=4)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_in_jupyterlab(lab, page, notebook):
+    url, root = lab
+    path = f"solutions/{notebook}"
+    panel = _open(page, url, path)
+    _run_all_and_save(page, panel)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{notebook.replace('/', '-')[:-6]}.png"))
+
+    saved = _saved(root, path)
+    outputs = [o for c in saved.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], "an error in the saved notebook"
+    assert panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+
+    images = sum("image/png" in o.get("data", {}) for o in outputs)
+    shown, drawn = page.evaluate("""() => {
+        const images = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedImage img')];
+        return [images.length, images.filter(img => img.complete && img.naturalWidth > 0).length];
+    }""")
+    assert drawn == shown >= images  # widgets' own plots come on top of the saved ones
+    widgets = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    if widgets:
+        assert panel.locator(".jp-OutputArea-output .jupyter-widgets").count() >= widgets
+    assert panel.get_by_text("Error displaying widget").count() == 0
+    assert "tutorial" not in notebook or images > 0  # every tutorial draws
+
+
+def test_nbgrader_validate_button(lab, page):
+    url, _ = lab
+    panel = _open(page, url, "released-exercise.ipynb")
+    panel.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=180_000)
+    dialog.get_by_text("passes all the tests").or_(dialog.get_by_text("failed")).first.wait_for(timeout=180_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "validate.png"))
+    text = dialog.inner_text()
+    assert "Success! Your notebook passes all the tests." in text, text
