@@ -22,8 +22,8 @@ setup: $(VENV)/.installed system-packages  ## create the pinned environment in .
 system-packages:  ## install the Debian packages the course needs (bubblewrap), if missing
 	tools/system-packages.sh
 
-lab: setup  ## open the course in JupyterLab
-	$(RUN) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01-single-neuron/tutorial.ipynb
+lab: setup  ## open the course in JupyterLab (LAB_ARGS="--port=..." for more options)
+	$(RUN) $(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/01-single-neuron/tutorial.ipynb
 
 test: setup  ## run the test suite (add PYTEST_ARGS="-k ..." to narrow it)
 	$(RUN) $(BIN)/python -m pytest $(PYTEST_ARGS)

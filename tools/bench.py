@@ -14,15 +14,23 @@ import json
 import os
 import pathlib
 import platform
+import re
 import resource
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 REPORT = REPO / "benchmarks" / "notebooks.md"
 TARGET_PEAK_MB = 1536
 TARGET_COURSE_SECONDS = 300
+TARGET_CHECK_MS = 200
+TARGET_CLONE_TO_LAB_SECONDS = 180
+HIDDEN_TESTS = re.compile(r"^\s*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\s*$\n?", re.S | re.M)
 
 
 def target_seconds(path):
@@ -45,8 +53,14 @@ def run_one(path):
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
+    checks = {}  # the visible checks, as a learner runs them: without the hidden tests
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            cell.source = HIDDEN_TESTS.sub("", cell.source)
+            checks[meta["grade_id"]] = cell
     start = time.perf_counter()
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
+    NotebookClient(notebook, timeout=120, kernel_name="python3", record_timing=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
     # The kernel is this process's child; once it has exited, its peak RSS is counted here.
@@ -54,7 +68,46 @@ def run_one(path):
     lines = [line for cell in notebook.cells for output in cell.get("outputs", [])
              if output.get("name") == "stdout" for line in output["text"].splitlines()
              if line.startswith(REPORTED_OUTPUT)]
-    return {"seconds": seconds, "peak_mb": peak_mb, "reported": lines}
+    return {"seconds": seconds, "peak_mb": peak_mb, "reported": lines,
+            "checks_ms": {grade_id: _cell_ms(cell) for grade_id, cell in checks.items()}}
+
+
+def _cell_ms(cell):
+    """How long the kernel took to run a cell, from nbclient's timing metadata."""
+    timing = cell.metadata["execution"]
+    began = datetime.datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+    ended = datetime.datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+    return (ended - began).total_seconds() * 1000
+
+
+def clone_to_lab():
+    """Seconds from `git clone` of this repository to JupyterLab answering, by `make lab`.
+
+    Uses what this machine already has: pip's cache and the Debian packages.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-clone-") as scratch:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        start = time.perf_counter()
+        subprocess.run(["git", "clone", "--quiet", str(REPO), f"{scratch}/course"], check=True)
+        lab = subprocess.Popen(
+            ["make", "lab", f"LAB_ARGS=--no-browser --port={port} --IdentityProvider.token=bench"],
+            cwd=f"{scratch}/course", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, env={k: v for k, v in os.environ.items() if k != "PATH"}
+            | {"PATH": os.environ["PATH"].split(os.pathsep, 1)[-1]})  # not this .venv
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token=bench", timeout=2)
+                    return time.perf_counter() - start
+                except OSError:
+                    if lab.poll() is not None:
+                        raise RuntimeError("make lab stopped before JupyterLab answered")
+                    time.sleep(0.5)
+        finally:
+            os.killpg(lab.pid, 15)
+            lab.wait()
 
 
 def machine():
@@ -79,7 +132,7 @@ def main():
         return
     import tensorflow as tf
 
-    rows, reported, total = [], [], 0.0
+    rows, reported, total, checks = [], [], 0.0, []
     for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
         result = subprocess.run([sys.executable, __file__, "--one", str(path)],
                                 capture_output=True, text=True, check=True)
@@ -87,12 +140,17 @@ def main():
         seconds, peak_mb = measured["seconds"], measured["peak_mb"]
         reported += [f"- `{path.relative_to(REPO / 'solutions')}`: {line}"
                      for line in measured["reported"]]
+        checks += [f"| {path.parent.name} | `{grade_id}` | {ms:.0f} | "
+                   f"{'ok' if ms <= TARGET_CHECK_MS else 'OVER'} |"
+                   for grade_id, ms in measured["checks_ms"].items()]
         total += seconds
         limit = target_seconds(path)
         verdict = "ok" if seconds <= limit and peak_mb <= TARGET_PEAK_MB else "OVER"
         rows.append(f"| {path.relative_to(REPO / 'solutions')} | {seconds:.1f} | "
                     f"{peak_mb:.0f} | ≤ {limit} s: {verdict} |")
         print(rows[-1], flush=True)
+    lab_seconds = clone_to_lab()
+    print(f"fresh clone to JupyterLab: {lab_seconds:.0f} s", flush=True)
     REPORT.write_text("\n".join([
         "# Notebook benchmark",
         "",
@@ -112,6 +170,25 @@ def main():
         "What the notebooks reported:",
         "",
         *reported,
+        "",
+        "## Visible checks",
+        "",
+        "How long each check cell takes when a learner runs it (the exercise's visible check, "
+        "without the hidden tests, timed by the kernel), the first time, in the notebook run "
+        f"above. Target: ≤ {TARGET_CHECK_MS} ms each.",
+        "",
+        "| lesson | check | ms | target |",
+        "|---|---|---:|---|",
+        *checks,
+        "",
+        "## From a fresh clone to JupyterLab",
+        "",
+        f"`git clone` of this repository, then `make lab` (which builds `.venv` from "
+        f"requirements.lock and starts JupyterLab), until JupyterLab answers: "
+        f"**{lab_seconds:.0f} s** (target ≤ {TARGET_CLONE_TO_LAB_SECONDS} s: "
+        f"{'ok' if lab_seconds <= TARGET_CLONE_TO_LAB_SECONDS else 'OVER'}). pip's download "
+        "cache was warm and the Debian packages were installed, as on any machine that has "
+        "set the course up once; a first install also downloads about 700 MB of wheels.",
         "",
     ]))
     print(f"written to {REPORT.relative_to(REPO)}")
