@@ -50,7 +50,10 @@ def _submissions(args, lessons, out):
         return collect.from_folder(folder, lessons, args.lesson)
     if not args.submissions.is_dir():
         raise collect.CollectError(f"{args.submissions} is neither a folder nor a .zip file")
-    return collect.from_folder(args.submissions, lessons, args.lesson)
+    folder = args.submissions
+    if (folder / "submitted").is_dir():  # a course folder: grade its submitted/
+        folder = folder / "submitted"
+    return collect.from_folder(folder, lessons, args.lesson)
 
 
 def main(argv=None):

@@ -10,7 +10,9 @@ number of processes applies to it alone.
 
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import sysconfig
 import time
 from dataclasses import dataclass
@@ -56,6 +58,12 @@ def check_available():
     for tool in ("prlimit", "setpriv"):
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"{tool} (util-linux) is not installed")
+    with tempfile.TemporaryDirectory(prefix="sandbox-check-") as work:
+        prepare_work_folder(work, 0)
+        tried = subprocess.run(wrap([sys.executable, "-c", "pass"], work, 0, Limits()),
+                               capture_output=True, text=True)
+    if tried.returncode != 0:
+        raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {tried.stderr.strip()}")
 
 
 def wrap(command, work, slot, limits):

@@ -1,0 +1,54 @@
+"""Fast checks of the grading package's parts (no kernels): collecting, the sandbox's argv."""
+
+import zipfile
+
+import pytest
+
+from grading import collect, sandbox
+from tests.conftest import REPO
+
+LESSONS = {"01-single-neuron": ["exercise.ipynb"]}
+
+
+def test_moodle_export_one_folder_per_student(tmp_path):
+    export = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("Ada Lovelace_123_assignsubmission_file_/exercise.ipynb", "{}")
+        archive.writestr("Alan Turing_456_assignsubmission_file_/notes.txt", "hello")
+        archive.writestr("__MACOSX/._junk", "")
+    folder = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+    found = {s.student: s for s in collect.from_folder(folder, LESSONS)}
+    assert set(found) == {"Ada-Lovelace", "Alan-Turing"}
+    assert found["Ada-Lovelace"].path.name == "exercise.ipynb" and not found["Ada-Lovelace"].problem
+    assert found["Alan-Turing"].problem == "no notebook was submitted, only: notes.txt"
+
+
+@pytest.mark.parametrize("name", ["../escape.ipynb", "/etc/passwd"])
+def test_a_zip_cannot_write_outside_its_folder(tmp_path, name):
+    export = tmp_path / "evil.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr(name, "{}")
+    with pytest.raises(collect.CollectError, match="unsafe path"):
+        collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+
+
+def test_not_a_zip_is_a_clear_error(tmp_path):
+    (tmp_path / "export.zip").write_text("not a zip")
+    with pytest.raises(collect.CollectError, match="not a readable zip"):
+        collect.unpack_zip(tmp_path / "export.zip", "01-single-neuron", tmp_path / "submitted")
+
+
+def test_an_unknown_lesson_folder_is_reported(tmp_path):
+    (tmp_path / "ada" / "99-unknown").mkdir(parents=True)
+    [found] = collect.from_folder(tmp_path, LESSONS)
+    assert found.student == "ada" and "not a lesson" in found.problem
+
+
+def test_the_sandbox_shows_only_what_the_kernel_needs(tmp_path):
+    argv = sandbox.wrap(["python"], tmp_path, 0, sandbox.Limits())
+    assert {"--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"} <= set(argv)
+    mounted = {argv[i + 2] for i, word in enumerate(argv) if word in ("--ro-bind", "--bind")}
+    assert str(REPO / "helpers") in mounted and str(tmp_path) in mounted
+    assert not any(path in mounted for path in (str(REPO), str(REPO / "solutions"), "/root", "/home"))
+    writable = {argv[i + 2] for i, word in enumerate(argv) if word == "--bind"}
+    assert writable == {str(tmp_path)}
