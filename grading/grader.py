@@ -95,14 +95,15 @@ class _Worker:
     and started again if a job kills it or runs past its time."""
 
     def __init__(self, slot, log):
-        self.slot, self.log, self.process = slot, log, None
+        self.slot, self.log, self.process, self.log_file = slot, log, None, None
 
     def run(self, job_folder, timeout):
         """Run one job; return None when it finished, or what went wrong."""
         if self.process is None or self.process.poll() is not None:
+            self.log_file = self.log_file or open(self.log, "a")
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "grading.execute", "--serve"], text=True,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log, "a"))
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log_file)
         self.process.stdin.write(f"{job_folder}\n")
         self.process.stdin.flush()
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
@@ -117,6 +118,9 @@ class _Worker:
             self.process.kill()
             self.process.wait()
             self.process = None
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
 
 
 def _execute(job_folder, slots, workers, limits, attempts=2):
@@ -162,31 +166,12 @@ def grade(submissions, settings, progress=print):
     registering.start()  # nbgrader takes a few seconds: meanwhile the kernels start
 
     for number, submission in enumerate(submissions):
-        key = (submission.student, submission.lesson, submission.notebook)
-        result = scoring.SubmissionResult(*key, notes=list(submission.notes))
+        result = scoring.SubmissionResult(submission.student, submission.lesson,
+                                          submission.notebook, notes=list(submission.notes))
         results[number] = result
-        student, problem = (None, submission.problem) if submission.problem \
-            else _read_submission(submission.path)
-        if problem:
-            result.error = problem
-            continue
-        if key[1:] not in lessons:
-            lessons[key[1:]] = _Lesson(settings.course, submission.lesson, submission.notebook)
-        lesson = lessons[key[1:]]
-        merged = assemble.assemble(lesson.source, lesson.released, student)
-        result.notes += merged.notes
-        result.review += [f"the student's code {reason}"
-                          for reason in integrity.screen("\n".join(merged.student_sources))]
-        folder = out / "jobs" / f"{number:04d}"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        nbformat.write(merged.notebook, folder / "input.ipynb")
-        job = Job(work=str((folder / "work").resolve()), slot=0,
-                  test_cells=[i for i, c in enumerate(merged.notebook.cells) if assemble.is_test(c)],
-                  watched_names=lesson.watched_names, limits=asdict(settings.limits),
-                  sandboxed=settings.sandboxed)
-        (folder / "job.json").write_text(json.dumps(asdict(job)))
-        pending.append((number, folder, lesson))
+        folder = _prepare_job(number, submission, result, lessons, settings, out)
+        if folder:
+            pending.append((number, folder, lessons[(submission.lesson, submission.notebook)]))
 
     slots = queue.Queue()
     for slot in range(settings.jobs):
@@ -204,20 +189,7 @@ def grade(submissions, settings, progress=print):
                 result.error = f"the grader failed on this notebook: {type(error).__name__}"
                 failures.append(f"{result.student}/{result.lesson}: {error}")
                 continue
-            executed = nbformat.read(folder / "executed.ipynb", as_version=4)
-            scored = scoring.score(executed, run, result.student, result.lesson, result.notebook,
-                                   _answers_before_tests(executed), lesson.stubs)
-            result.questions, result.error = scored.questions, scored.error
-            result.review += scored.review
-            result.notes += [f"cell {index + 1} was stopped at the limit of "
-                             f"{settings.limits.cell_seconds} s" for index in run["timed_out"]]
-            result.notes += [f"the output of cell {index + 1} was cut at "
-                             f"{settings.limits.output_bytes:,} bytes" for index in run["truncated"]]
-            if not run.get("started"):
-                failures.append(f"{result.student}/{result.lesson}: {run.get('stop_reason')}")
-            autograded = out / "autograded" / result.student / result.lesson / result.notebook
-            autograded.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(executed, autograded)
+            _take_run(result, run, folder, lesson, settings, out, failures)
             progress(f"[{done}/{len(pending)}] {result.student} {result.lesson}: "
                      f"{result.score:g}/{result.max_score:g} {result.status} "
                      f"({time.monotonic() - started:.0f} s)")
@@ -241,6 +213,52 @@ def grade(submissions, settings, progress=print):
     if not failures:  # otherwise keep the jobs' logs for a look
         shutil.rmtree(out / "jobs", ignore_errors=True)
     return Graded(ordered, failures)
+
+
+def _prepare_job(number, submission, result, lessons, settings, out):
+    """Read and assemble one submission into a job folder; return the folder, or None
+    (with ``result.error`` set) if there is nothing to run."""
+    student, problem = (None, submission.problem) if submission.problem \
+        else _read_submission(submission.path)
+    if problem:
+        result.error = problem
+        return None
+    key = (submission.lesson, submission.notebook)
+    if key not in lessons:
+        lessons[key] = _Lesson(settings.course, *key)
+    lesson = lessons[key]
+    merged = assemble.assemble(lesson.source, lesson.released, student)
+    result.notes += merged.notes
+    result.review += [f"the student's code {reason}"
+                      for reason in integrity.screen("\n".join(merged.student_sources))]
+    folder = out / "jobs" / f"{number:04d}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    nbformat.write(merged.notebook, folder / "input.ipynb")
+    job = Job(work=str((folder / "work").resolve()), slot=0,
+              test_cells=[i for i, c in enumerate(merged.notebook.cells) if assemble.is_test(c)],
+              watched_names=lesson.watched_names, limits=asdict(settings.limits),
+              sandboxed=settings.sandboxed)
+    (folder / "job.json").write_text(json.dumps(asdict(job)))
+    return folder
+
+
+def _take_run(result, run, folder, lesson, settings, out, failures):
+    """Score a finished job into ``result`` and keep its notebook in ``autograded/``."""
+    executed = nbformat.read(folder / "executed.ipynb", as_version=4)
+    scored = scoring.score(executed, run, result.student, result.lesson, result.notebook,
+                           _answers_before_tests(executed), lesson.stubs)
+    result.questions, result.error = scored.questions, scored.error
+    result.review += scored.review
+    result.notes += [f"cell {index + 1} was stopped at the limit of "
+                     f"{settings.limits.cell_seconds} s" for index in run["timed_out"]]
+    result.notes += [f"the output of cell {index + 1} was cut at "
+                     f"{settings.limits.output_bytes:,} bytes" for index in run["truncated"]]
+    if not run.get("started"):
+        failures.append(f"{result.student}/{result.lesson}: {run.get('stop_reason')}")
+    autograded = out / "autograded" / result.student / result.lesson / result.notebook
+    autograded.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(executed, autograded)
 
 
 def _register(course, lessons, url, failures):
