@@ -65,11 +65,12 @@ class _SandboxKernelManager(AsyncKernelManager):
 
 
 class _LimitedClient(NotebookClient):
-    """A notebook client that keeps at most ``output_bytes`` of output per cell."""
+    """A notebook client that keeps at most so many bytes of printed text, and of rich
+    output (plots, HTML), per cell."""
 
-    def __init__(self, *args, output_bytes, run, **kwargs):
+    def __init__(self, *args, limits, run, **kwargs):
         super().__init__(*args, **kwargs)
-        self._output_bytes = output_bytes
+        self._budget = {"text": limits.output_bytes, "rich": limits.rich_output_bytes}
         self._run = run
         self._sizes = {}
         self._current_index = None
@@ -83,15 +84,16 @@ class _LimitedClient(NotebookClient):
         return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
     def output(self, outs, msg, display_id, cell_index):
-        size = self._sizes.get(cell_index, 0) + len(json.dumps(msg["content"]))
-        self._sizes[cell_index] = size
-        if size <= self._output_bytes:
+        kind = "text" if msg["msg_type"] in ("stream", "error") else "rich"
+        size = self._sizes.get((cell_index, kind), 0) + len(json.dumps(msg["content"]))
+        self._sizes[(cell_index, kind)] = size
+        if size <= self._budget[kind]:
             return super().output(outs, msg, display_id, cell_index)
         if cell_index not in self._run.truncated:
             self._run.truncated.append(cell_index)
             note = nbformat.v4.new_output(
                 "stream", name="stdout",
-                text=f"\n[grader: output cut at {self._output_bytes:,} bytes]\n")
+                text=f"\n[grader: output cut at {self._budget[kind]:,} bytes]\n")
             outs.append(note)
         return None
 
@@ -185,7 +187,7 @@ async def _execute(job, notebook, folder):
         km.sandbox_uid = sandbox.FIRST_SANDBOX_UID + job.slot
     client = _LimitedClient(
         notebook, km=km, timeout=limits.cell_seconds, startup_timeout=120, allow_errors=True,
-        interrupt_on_timeout=True, output_bytes=limits.output_bytes, run=run,
+        interrupt_on_timeout=True, limits=limits, run=run,
         error_on_timeout={"ename": "CellTimeout", "evalue":
                           f"stopped at the limit of {limits.cell_seconds} s", "traceback": []},
         resources={"metadata": {"path": job.work}})

@@ -53,7 +53,9 @@ def _grading_probe(watched, names):
     state["ipython.custom_exceptions"] = repr(shell.custom_exceptions)
     for hooks in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
         state["ipython." + hooks] = [id(h) for h in getattr(shell, hooks)]
-    state["ipython.events"] = {e: [id(c) for c in cs] for e, cs in shell.events.callbacks.items()}
+    for event, callbacks in shell.events.callbacks.items():
+        state["ipython.events." + event] = sorted(
+            getattr(c, "__module__", None) or type(c).__module__ for c in callbacks)
     state["ipython.instance_overrides"] = sorted(k for k in vars(shell) if k in ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "showtraceback", "_showtraceback"))
     state["ipython.class"] = id(type(shell))
     for hook in ("gettrace", "getprofile"):
@@ -83,11 +85,25 @@ def read_probe(printed):
         return None
 
 
+# Libraries that add IPython event callbacks of their own as a notebook runs (matplotlib's
+# inline backend when it first draws, ipywidgets when it first shows a widget).
+TRUSTED_CALLBACK_MODULES = ("matplotlib", "matplotlib_inline", "ipywidgets", "IPython", "ipykernel")
+
+
+def _untrusted_callbacks(modules):
+    return sorted(m for m in modules if not m.split(".")[0] in TRUSTED_CALLBACK_MODULES)
+
+
 def changes(baseline, now):
     """What differs between two probe states: a sorted list of names."""
     if now is None:
         return ["the integrity probe gave no readable answer"]
-    changed = [key for key in baseline if now.get(key) != baseline[key]]
+    changed = [key for key in baseline if now.get(key) != baseline[key]
+               and not (key.startswith("ipython.events.")
+                        and _untrusted_callbacks(now.get(key) or []) == _untrusted_callbacks(baseline[key])
+                        and set(baseline[key]) <= set(now.get(key) or []))]
+    changed += [key for key in now if key.startswith("ipython.events.") and key not in baseline
+                and _untrusted_callbacks(now[key])]
     rebound = [key for key, value in now.items()
                if key.startswith("global:") and value == "something else"]
     return sorted(set(changed + rebound))

@@ -38,7 +38,8 @@ class Limits:
     process_tree: int = 32                 # processes (not threads) before the sandbox is stopped
     cell_seconds: int = 120
     notebook_seconds: int = 600
-    output_bytes: int = 1_000_000          # per cell; the rest is dropped with a note
+    output_bytes: int = 1_000_000          # printed text per cell; the rest is dropped with a note
+    rich_output_bytes: int = 30_000_000    # plots, HTML, animations per cell
     file_bytes: int = 200 * 1024**2        # the largest file the kernel may write
 
 

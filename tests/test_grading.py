@@ -275,3 +275,28 @@ def test_a_rerun_gives_the_same_grades_and_a_sound_gradebook(hostile, course):
     with open(export) as file:
         exported = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(file)}
     assert exported == {s: float(p) for s, (p, _, _) in HOSTILE.items()}
+
+
+# Every lesson ---------------------------------------------------------------------------------
+
+def test_every_lessons_reference_answers_get_every_autograded_point(tmp_path):
+    """No false alarm anywhere: the reference answers of lessons 02-07 (01 is the demo's ada),
+    graded in sandboxes in the real course, earn every test's points with nothing flagged."""
+    from tests.conftest import LESSONS
+    from tests.submissions import answered
+
+    expected = {}
+    for lesson in LESSONS[1:]:
+        path = tmp_path / "submitted" / "reference" / lesson / "exercise.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(answered(lesson), path)
+        source = nbformat.read(REPO / "solutions" / lesson / "exercise.ipynb", as_version=4)
+        expected[lesson] = sum(c.metadata["nbgrader"]["points"] for c in source.cells
+                               if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code")
+    finished = grade(tmp_path, "submitted", "--out", tmp_path / "out", "--jobs", 2)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    with open(tmp_path / "out" / "grades.csv") as file:
+        graded = {row["lesson"]: row for row in csv.DictReader(file)}
+    assert {lesson: float(row["score"]) for lesson, row in graded.items()} == expected
+    assert {row["status"] for row in graded.values()} <= {"graded", "to mark by hand"}
+    assert not any(row["reason"] for row in graded.values())
