@@ -12,8 +12,8 @@ if ! command -v apt-get >/dev/null 2>&1; then
     echo "Not installed: ${missing[*]}. Install them with your system's package manager." >&2
     exit 0
 fi
-as_root=()
-[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+as_root=(env DEBIAN_FRONTEND=noninteractive)
+[ "$(id -u)" -eq 0 ] || as_root=(sudo DEBIAN_FRONTEND=noninteractive)
 echo "Installing ${missing[*]} with apt-get" >&2
 "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
     || { "${as_root[@]}" apt-get update >/dev/null && "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
