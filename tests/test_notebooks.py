@@ -1,5 +1,8 @@
 """Every solution notebook runs top to bottom offline, quietly, and every test in it passes.
 
+The same notebooks also run in JupyterLab in a browser (tests/browser.py, collected here so
+that the two never execute notebooks at the same time on the two pytest workers).
+
 Each notebook's kernel runs in a network namespace of its own (``unshare --net``): it has no
 network at all, not even loopback, and talks to this process over Unix sockets (ZeroMQ's
 IPC transport) instead of TCP.
@@ -17,6 +20,8 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
+from tests.browser import (  # noqa: F401  (the JupyterLab tests, collected here: same worker)
+    browser, lab, page, test_nbgrader_validate_button, test_notebook_runs_in_jupyterlab)
 from tests.conftest import LESSONS, REPO
 
 SOLUTIONS = [REPO / "solutions" / lesson / name

@@ -8,10 +8,13 @@ test-artifacts/browser/. Finally nbgrader's own lab extension validates an answe
 a released exercise with its *Validate* button.
 
 The browser must be installed (``make setup`` does it): this test fails, not skips, without it.
+The tests are collected through tests/test_notebooks.py, so that they share a pytest worker
+with the other tests that execute every notebook instead of running at the same time.
 """
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,8 +27,6 @@ import pytest
 
 from tests.conftest import LESSONS, REPO
 from tests.submissions import answered
-
-pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -112,7 +113,8 @@ def _open(page, url, path):
     page.goto(f"{url}/lab/tree/{path}?reset&token={TOKEN}")
     panel = page.locator(".jp-NotebookPanel:visible")
     panel.locator(".jp-Notebook").wait_for()
-    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+    # the status bar says "Idle" only once the kernel has started and connected
+    page.locator(".jp-StatusBar-Widget").get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=120_000)
     return panel
 
 
@@ -137,6 +139,7 @@ def _saved(root, path):
     return nbformat.read(root / path, as_version=4)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_runs_in_jupyterlab(lab, page, notebook):
     url, root = lab
@@ -164,6 +167,7 @@ def test_notebook_runs_in_jupyterlab(lab, page, notebook):
     assert "tutorial" not in notebook or images > 0  # every tutorial draws
 
 
+@pytest.mark.browser
 def test_nbgrader_validate_button(lab, page):
     url, _ = lab
     panel = _open(page, url, "released-exercise.ipynb")
