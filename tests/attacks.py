@@ -12,17 +12,13 @@ import warnings
 import nbformat
 
 from tests.submissions import DEMO_LESSON as LESSON
-from tests.submissions import answered
+from tests.submissions import _grade_id, answered
 
 LAST = "answer_untrained_output"
 GIVEN = "x = np.linspace(-1.0, 1.0, 100).reshape(-1, 1)  # 100 examples of one feature each\n"
 CORRECT_LAST = (GIVEN + "one_input_model = keras.Sequential([keras.Input(shape=(1,)), layers.Dense(1)])\n"
                 "y = one_input_model.predict(x, verbose=0)\n")
 WRONG_LAST = GIVEN + "one_input_model = keras.Sequential([keras.Input(shape=(1,)), layers.Dense(1)])\ny = 0\n"
-
-
-def _grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def _last_answer(code):

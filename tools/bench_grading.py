@@ -13,7 +13,6 @@ import argparse
 import csv
 import datetime
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from nbgrader.api import Gradebook
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import machine  # noqa: E402  (tools/bench.py, beside this file)
 from tests.submissions import DEMO_CLASS, DEMO_LESSON  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -64,16 +64,6 @@ def our_scores(out):
         return {row["student"]: float(row["score"]) for row in csv.DictReader(file)}
 
 
-def _cpu():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20)
@@ -91,8 +81,7 @@ def main():
     lines = [
         "# Grading benchmark: plain nbgrader against `make grade`",
         "",
-        f"Measured {datetime.date.today()} by `make bench-grading` on {os.cpu_count()} cores "
-        f"({_cpu()}), {platform.system()} {platform.release()}, Python {platform.python_version()}.",
+        f"Measured {datetime.date.today()} by `make bench-grading` on: {machine()}.",
         "",
         f"The same {args.students} submissions of lesson 01 (the demo class, copied), graded from "
         "an empty gradebook. Target: at least 1.7x plain nbgrader's throughput on 2 cores.",
