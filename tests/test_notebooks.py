@@ -84,10 +84,11 @@ def executed_solution(path):
 
 
 def text_outputs(notebook):
-    """What a notebook printed and displayed as text, cell by cell."""
+    """What a notebook printed and displayed as text, cell by cell, joined: how the kernel
+    splits a print into stream messages depends on timing, not on the numbers."""
     return [
-        [output.get("text") or output.get("data", {}).get("text/plain")
-         for output in cell.get("outputs", [])]
+        "".join(output.get("text") or output.get("data", {}).get("text/plain") or ""
+                for output in cell.get("outputs", []))
         for cell in notebook.cells
     ]
 
