@@ -1,11 +1,17 @@
 """Run one assembled notebook in a sandboxed kernel and record what happened.
 
 A job is a folder: this reads ``job.json`` and ``input.ipynb`` there and writes
-``executed.ipynb`` and ``run.json``. ``python -m grading.execute --serve`` runs jobs whose
-folders it reads from stdin, one per line, answering ``done`` or ``failed`` on stdout: the
-grader keeps one such worker per parallel slot, a process apart from the grader and from the
-other slots, so whatever a submission does to it (a flood of output, a dead kernel) stays there.
-The kernel runs in :mod:`grading.sandbox`; this process stays outside it.
+``executed.ipynb`` and ``run.json`` (:mod:`grading.records`). After each test cell, the
+kernel writes the question's answer variables as inert files into ``values/<grade_id>/`` of
+its working folder (:func:`helpers.checks.crossing.export`); the grader's judge reads them
+there, in a process of its own. Nothing of the hidden tests or the reference solution is sent
+to this kernel.
+
+``python -m grading.execute --serve`` runs jobs whose folders it reads from stdin, one per
+line, answering ``done`` or ``failed`` on stdout: the grader keeps one such worker per
+parallel slot, a process apart from the grader and from the other slots, so whatever a
+submission does to it (a flood of output, a dead kernel) stays there. The kernel runs in
+:mod:`grading.sandbox`; this process stays outside it.
 """
 
 import asyncio
@@ -15,7 +21,6 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -25,32 +30,18 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from grading import integrity, sandbox
+from grading import records, sandbox
+from grading.records import Job, Run
 
 KERNEL_NAME = "grading-sandbox"
-
-
-@dataclass
-class Job:
-    """What to run and how: written by the grader as ``job.json``."""
-    work: str                    # the sandbox's only writable folder
-    slot: int                    # parallel slot: picks the sandbox user
-    test_cells: list             # indices of the cells whose result is a grade
-    watched_names: dict          # names the notebook imports, e.g. {"np": "numpy"}
-    limits: dict = field(default_factory=lambda: asdict(sandbox.Limits()))
-    sandboxed: bool = True
-
-
-@dataclass
-class Run:
-    """What happened: written as ``run.json``."""
-    started: bool = False        # the kernel ran the grader's own first cell
-    stopped_at: int = None       # the cell where the run ended early, if it did
-    stop_reason: str = None
-    timed_out: list = field(default_factory=list)      # cells stopped at the cell time limit
-    tampering: dict = field(default_factory=dict)      # test cell index -> what changed
-    truncated: list = field(default_factory=list)      # cells whose output was cut
-    peak_memory_bytes: int = 0
+#: Run before the first cell: TensorFlow's import-time log lines go here, not into the notebook.
+PRELUDE = ("def _grading_prelude():\n"
+           "    from helpers import session\n"
+           "    session.quiet_tensorflow()\n"
+           "    import keras  # noqa: F401\n"
+           "_grading_prelude()\n"
+           "del _grading_prelude\n")
+VALUES = "values"            # in the working folder: one folder of answer files per question
 
 
 class _SandboxKernelManager(AsyncKernelManager):
@@ -102,7 +93,8 @@ def _kernel_spec_folder(job, folder):
     """Write a kernel spec whose kernel runs in the sandbox (or not, if unsafe)."""
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     limits = sandbox.Limits(**job.limits)
-    argv = sandbox.wrap(kernel, job.work, job.slot, limits) if job.sandboxed else kernel
+    argv = sandbox.wrap(kernel, job.work, sandbox.kernel_uid(job.slot), limits) \
+        if job.sandboxed else kernel
     spec = folder / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps(
@@ -163,17 +155,19 @@ class _Watchdog(threading.Thread):
                 return
 
 
-async def _probe(client, code, timeout):
-    """Run grader code in the kernel (not stored in the notebook); return what it printed."""
-    printed = []
+async def _run_quietly(client, code, timeout):
+    """Run grader code in the kernel, outside the notebook and its history; True if it
+    finished without an error."""
+    reply = await client.kc.execute_interactive(code, store_history=False, allow_stdin=False,
+                                                timeout=timeout, output_hook=lambda msg: None)
+    return reply.get("content", {}).get("status") == "ok"
 
-    def collect(msg):
-        if msg["msg_type"] == "stream" and msg["content"].get("name") == "stdout":
-            printed.append(msg["content"]["text"])
 
-    await client.kc.execute_interactive(code, store_history=False, allow_stdin=False,
-                                        timeout=timeout, output_hook=collect)
-    return "".join(printed)
+def export_source(export, work):
+    """Code for the kernel that writes one question's answer variables as inert files."""
+    folder = str(Path(work) / VALUES / export.grade_id)
+    return ("__import__('helpers.checks.crossing', fromlist=['export']).export("
+            f"get_ipython().user_ns, {list(export.names)!r}, {folder!r})")
 
 
 async def _execute(job, notebook, folder):
@@ -184,7 +178,7 @@ async def _execute(job, notebook, folder):
         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(_kernel_spec_folder(job, folder))]))
     km.connection_file = f"{job.work}/connection.json"
     if job.sandboxed and os.geteuid() == 0:
-        km.sandbox_uid = sandbox.FIRST_SANDBOX_UID + job.slot
+        km.sandbox_uid = sandbox.kernel_uid(job.slot)
     client = _LimitedClient(
         notebook, km=km, timeout=limits.cell_seconds, startup_timeout=120, allow_errors=True,
         interrupt_on_timeout=True, limits=limits, run=run,
@@ -193,29 +187,23 @@ async def _execute(job, notebook, folder):
         resources={"metadata": {"path": job.work}})
     current_cell = [None]
     watchdog = _Watchdog(km, limits, run, current_cell)
-    test_cells = set(job.test_cells)
+    exports = {export.cell: export for export in job.exports}
     try:
         log = open(folder / "kernel.log", "wb")  # the kernel process's own stdout and stderr
         async with client.async_setup_kernel(stdout=log, stderr=log):
             watchdog.start()
-            await _probe(client, integrity.prelude_source(job.watched_names), timeout=120)
-            baseline = integrity.read_probe(await _probe(
-                client, integrity.probe_source(job.watched_names), limits.cell_seconds))
-            run.started = baseline is not None
+            run.started = await _run_quietly(client, PRELUDE, timeout=120)
             if not run.started:
-                run.stop_reason = "the kernel did not run the grader's first cell"
+                run.stop_reason = "the kernel did not answer the grader before the first cell"
                 return run
             for index, cell in enumerate(notebook.cells):
                 if cell.cell_type != "code":
                     continue
                 current_cell[0] = index
-                if index in test_cells:
-                    state = integrity.read_probe(await _probe(
-                        client, integrity.probe_source(job.watched_names), limits.cell_seconds))
-                    changed = integrity.changes(baseline, state)
-                    if changed:
-                        run.tampering[index] = changed
                 await client.async_execute_cell(cell, index)
+                if index in exports:
+                    await _run_quietly(client, export_source(exports[index], job.work),
+                                       limits.cell_seconds)
     except (DeadKernelError, RuntimeError, TimeoutError, asyncio.TimeoutError) as error:
         if run.stop_reason is None:
             run.stopped_at = current_cell[0]
@@ -229,21 +217,22 @@ async def _execute(job, notebook, folder):
 def execute(folder):
     """Run the job in ``folder`` and write its results there."""
     folder = Path(folder)
-    job = Job(**json.loads((folder / "job.json").read_text()))
+    job = records.load(Job, folder / "job.json")
     notebook = nbformat.read(folder / "input.ipynb", as_version=4)
     run = asyncio.run(_execute(job, notebook, folder))
     nbformat.write(notebook, folder / "executed.ipynb")
-    (folder / "run.json").write_text(json.dumps(asdict(run), indent=1))
+    records.dump(run, folder / "run.json")
 
 
 def serve():
-    """Run the jobs named on stdin, one at a time, until stdin closes."""
+    """Run the jobs named on stdin, one at a time, until stdin closes; answer each with
+    ``done``, after a ``failed ...`` line if the executor itself failed."""
     for line in sys.stdin:
         try:
             execute(line.strip())
-            print("done", flush=True)
         except Exception as error:  # reported to the grader, which records the failure
             print(f"failed {type(error).__name__}: {error}".replace("\n", " "), flush=True)
+        print("done", flush=True)
 
 
 if __name__ == "__main__":

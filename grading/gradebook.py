@@ -15,6 +15,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from grading.records import Outcome
+
 
 def db_url(out):
     """The gradebook of an output folder."""
@@ -46,7 +48,7 @@ def _sqlalchemy_warning():
 
 
 def record(url, result):
-    """Write one :class:`~grading.scoring.SubmissionResult` into the gradebook."""
+    """Write one :class:`~grading.records.SubmissionResult` into the gradebook."""
     notebook = Path(result.notebook).stem
     with Gradebook(url) as gradebook, warnings.catch_warnings():
         # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warning
@@ -62,5 +64,5 @@ def record(url, result):
             else:
                 grade.auto_score = question.score
                 grade.needs_manual_grade = (question.score is None
-                                            or question.status in ("flagged", "not run"))
+                                            or question.outcome is Outcome.ERROR)
         gradebook.db.commit()

@@ -1,17 +1,19 @@
-"""Grade a set of submissions: assemble, run in sandboxes in parallel, score, record.
+"""Grade a set of submissions: assemble, run in sandboxes, judge apart, score, record.
 
-Each notebook runs in a process of its own (``python -m grading.execute``), at most ``jobs``
-at once; scoring, the gradebook, feedback and exports happen here, one at a time, in a fixed
-order, so the grades do not depend on how many ran in parallel.
+Per slot (at most ``jobs`` at once) there are two long-lived processes: an executor that runs
+student notebooks in sandboxed kernels (:mod:`grading.execute`), and a judge, sandboxed too,
+that grades the answer files each run leaves behind (:mod:`grading.judge`). Each lesson's
+reference solution is run once, the same way, and kept in ``<out>/reference/``: the judge
+takes the instructor's context from it. Scoring, the gradebook, feedback and exports happen
+here, one at a time, in a fixed order, so the grades do not depend on how many ran at once.
 """
 
-import json
 import queue
 import select
 import shutil
-import threading
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -20,8 +22,10 @@ from pathlib import Path
 
 import nbformat
 
-from grading import assemble, feedback, gradebook, integrity, sandbox, scoring
-from grading.execute import Job
+from grading import assemble, feedback, gradebook, harvest, judge, records, sandbox, scoring
+from grading.execute import VALUES
+from grading.plan import lesson_plan
+from grading.records import Export, Job, Run, SubmissionResult
 
 
 @dataclass
@@ -62,56 +66,71 @@ def _read_submission(path):
         return notebook, None
     except Exception as error:  # nbformat raises many kinds for broken files
         kind = "not valid JSON" if isinstance(error, ValueError) else "not a valid notebook"
-        first_line = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
-        return None, f"the file is {kind} ({first_line})"
-
-
-def _answers_before_tests(notebook):
-    """grade_id of each test cell -> the source of the answer cell just before it."""
-    answers, last = {}, ""
-    for cell in notebook.cells:
-        if assemble.is_answer(cell) and not assemble.is_written_answer(cell):
-            last = cell.source
-        elif assemble.is_test(cell):
-            answers[assemble.nbgrader_metadata(cell)["grade_id"]] = last
-    return answers
+        return None, f"the file is {kind}"
 
 
 class _Lesson:
-    """What the grader needs about one notebook of a lesson, read once."""
+    """One graded notebook of a lesson: its sources, plan and reference values."""
 
-    def __init__(self, course, lesson, name):
+    def __init__(self, course, out, lesson, name):
         self.source = nbformat.read(Path(course) / "solutions" / lesson / name, as_version=4)
         self.released = nbformat.read(Path(course) / "notebooks" / lesson / name, as_version=4)
-        self.stubs = {assemble.nbgrader_metadata(c).get("grade_id"): c.source
-                      for c in self.released.cells}
-        self.watched_names = integrity.imported_names(
-            c.source for c in self.source.cells
-            if c.cell_type == "code" and not assemble.is_answer(c))
+        self.plan = lesson_plan(lesson, name, self.source, self.released)
+        self.folder = Path(out) / "reference" / lesson / f"{Path(name).stem}-{self.plan.fingerprint}"
+        self.ready, self.problem = threading.Event(), None
+        if (self.folder / "complete").exists():
+            self.ready.set()
+
+    @property
+    def plan_file(self):
+        return self.folder / "plan.json"
+
+    def exports(self, notebook, reference):
+        """What the kernel writes after each test cell: the answer, or (for the reference
+        solution) everything the judge reads."""
+        cells = {assemble.nbgrader_metadata(c).get("grade_id"): i
+                 for i, c in enumerate(notebook.cells) if assemble.is_test(c)}
+        return [Export(cells[q.grade_id], q.grade_id,
+                       q.reference_names if reference else list(q.names))
+                for q in self.plan.questions if q.grade_id in cells]
+
+    def assemble(self, student):
+        """The notebook to run: the student's answers, the *released* test cells."""
+        merged = assemble.assemble(self.source, self.released, student)
+        released = {q.grade_id: q.released_source for q in self.plan.questions}
+        for cell in merged.notebook.cells:
+            grade_id = assemble.nbgrader_metadata(cell).get("grade_id")
+            if assemble.is_test(cell):
+                cell.source = released[grade_id]
+        return merged
 
 
 class _Worker:
-    """One slot's executor process (``python -m grading.execute --serve``), started on demand
-    and started again if a job kills it or runs past its time."""
+    """One long-lived process that takes a job folder per line and answers with lines ending
+    in ``done``; started on demand, and again after a job kills it or runs past its time."""
 
-    def __init__(self, slot, log):
-        self.slot, self.log, self.process, self.log_file = slot, log, None, None
+    def __init__(self, argv, log):
+        self.argv, self.log, self.process, self.log_file = argv, log, None, None
 
-    def run(self, job_folder, timeout):
-        """Run one job; return None when it finished, or what went wrong."""
+    def ask(self, job_folder, timeout):
+        """Send one job; return its answer lines, or raise RuntimeError with what went wrong."""
         if self.process is None or self.process.poll() is not None:
             self.log_file = self.log_file or open(self.log, "a")
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "grading.execute", "--serve"], text=True,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log_file)
+            self.process = subprocess.Popen(self.argv, text=True, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=self.log_file)
         self.process.stdin.write(f"{job_folder}\n")
         self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        answer = self.process.stdout.readline().strip() if ready else "failed: no answer in time"
-        if answer != "done":
-            self.stop()
-            return answer or "failed: the executor stopped"
-        return None
+        lines, deadline = [], time.monotonic() + timeout
+        while True:
+            ready, _, _ = select.select([self.process.stdout], [], [],
+                                        max(0, deadline - time.monotonic()))
+            line = self.process.stdout.readline() if ready else None
+            if not line:
+                self.stop()
+                raise RuntimeError("no answer in time" if line is None else "the process stopped")
+            if line.strip() == "done":
+                return lines
+            lines.append(line.strip())
 
     def stop(self):
         if self.process is not None:
@@ -123,32 +142,120 @@ class _Worker:
             self.log_file = None
 
 
-def _execute(job_folder, slots, workers, limits, attempts=2):
-    """Run one job on a free slot's worker; return its run record.
+class _Slot:
+    """A slot's executor and judge."""
+
+    def __init__(self, number, out, settings):
+        self.number = number
+        jobs = out / "jobs"
+        self.executor = _Worker([sys.executable, "-m", "grading.execute", "--serve"],
+                                jobs / f"executor-{number}.log")
+        judge_command = [sys.executable, "-m", "grading.judge"]
+        if settings.sandboxed:
+            scratch = sandbox.prepare_work_folder(jobs / f"judge-{number}",
+                                                  sandbox.judge_uid(number))
+            judge_command = sandbox.wrap(
+                judge_command, scratch, sandbox.judge_uid(number), settings.limits,
+                read_only=[jobs, out / "reference", Path(judge.__file__).parent])
+        self.judge = _Worker(judge_command, jobs / f"judge-{number}.log")
+
+    def stop(self):
+        self.executor.stop()
+        self.judge.stop()
+
+
+def _run_notebook(slot, folder, notebook, exports, settings, attempts=2):
+    """Run one notebook in a slot's sandbox; harvest its answer files into ``folder/values``.
 
     A kernel that did not even start (before any student code ran) is the grader's problem,
-    not the student's: that job is tried once more.
+    not the student's: that notebook is tried once more.
     """
+    work = folder / "work"
+    nbformat.write(notebook, folder / "input.ipynb")
+    for _ in range(attempts):
+        sandbox.clear_slot(slot.number)
+        shutil.rmtree(work, ignore_errors=True)
+        sandbox.prepare_work_folder(work, sandbox.kernel_uid(slot.number))
+        job = Job(str(work.resolve()), slot.number, exports, asdict(settings.limits),
+                  settings.sandboxed)
+        records.dump(job, folder / "job.json")
+        answer = slot.executor.ask(folder.resolve(), settings.limits.notebook_seconds + 180)
+        if answer:
+            raise RuntimeError(answer[0][:300])
+        run = records.load(Run, folder / "run.json")
+        if run.started:
+            break
+    notes = harvest.harvest(work / VALUES, folder / "values", [e.grade_id for e in exports])
+    sandbox.clear_slot(slot.number)
+    shutil.rmtree(work, ignore_errors=True)
+    return run, notes
+
+
+def _judge(slot, folder, lesson):
+    """Judge one submission's answer files; return (judgements, failure or None)."""
+    records.dump(judge.JudgeJob(str(lesson.plan_file), str(lesson.folder / "values"),
+                                str((folder / "values").resolve())), folder / "judge.json")
+    timeout = judge.QUESTION_SECONDS * len(lesson.plan.questions) + 120
+    try:
+        lines = slot.judge.ask(folder.resolve(), timeout)
+    except RuntimeError as error:
+        return {}, str(error)
+    return judge.read_judgements(lines, lesson.plan)
+
+
+def _reference(lesson, slots, settings, out):
+    """Run a lesson's reference solution once and keep its values for the judge."""
     slot = slots.get()
     try:
-        job = json.loads((job_folder / "job.json").read_text())
-        job["slot"] = slot
-        (job_folder / "job.json").write_text(json.dumps(job))
-        for _ in range(attempts):
-            sandbox.clear_slot(slot)
-            shutil.rmtree(job_folder / "work", ignore_errors=True)
-            sandbox.prepare_work_folder(job["work"], slot)
-            problem = workers[slot].run(job_folder, limits.notebook_seconds + 180)
-            if problem:
-                raise RuntimeError(problem)
-            run = json.loads((job_folder / "run.json").read_text())
-            if run["started"]:
-                break
-        return run
+        shutil.rmtree(lesson.folder, ignore_errors=True)
+        folder = lesson.folder / "run"
+        folder.mkdir(parents=True)
+        notebook = lesson.assemble(lesson.source).notebook
+        run, _ = _run_notebook(slot, folder, notebook, lesson.exports(notebook, True), settings)
+        if not run.started or run.stop_reason:
+            raise RuntimeError(run.stop_reason or "it did not start")
+        shutil.move(folder / "values", lesson.folder / "values")
+        records.dump(lesson.plan, lesson.plan_file)
+        shutil.rmtree(folder)
+        (lesson.folder / "complete").touch()
+    except Exception as error:  # every submission of this lesson is then not judged
+        lesson.problem = f"the reference solution of {lesson.plan.lesson} failed: {error}"
     finally:
-        sandbox.clear_slot(slot)
-        shutil.rmtree(job_folder / "work", ignore_errors=True)
         slots.put(slot)
+        lesson.ready.set()
+
+
+def _submission(folder, notebook, lesson, slots, settings):
+    """Run and judge one student's notebook; return (run, judgements, notes, failure)."""
+    slot = slots.get()
+    try:
+        run, notes = _run_notebook(slot, folder, notebook,
+                                   lesson.exports(notebook, False), settings)
+        lesson.ready.wait()
+        if lesson.problem:
+            return run, {}, notes, lesson.problem
+        judgements, failure = _judge(slot, folder, lesson)
+        return run, judgements, notes, failure
+    finally:
+        slots.put(slot)
+
+
+def _autograded(executed, lesson, judgements):
+    """The notebook as it ran, with the instructor's test cells and the judge's verdicts,
+    as nbgrader's own autograded notebooks look to formgrader."""
+    from helpers.checks.core import VERDICT_MIME
+    tests = {q.grade_id: q for q in lesson.plan.questions}
+    for cell in executed.cells:
+        question = tests.get(assemble.nbgrader_metadata(cell).get("grade_id"))
+        if question is None or not assemble.is_test(cell):
+            continue
+        cell.source = question.test_source
+        judgement = judgements.get(question.grade_id)
+        if judgement is not None:
+            text = f"Grader: {records.LABELS[judgement.outcome]}: {judgement.message}"
+            cell.outputs.append(nbformat.v4.new_output(
+                "display_data", data={"text/plain": text, VERDICT_MIME: records.to_dict(judgement)}))
+    return executed
 
 
 def grade(submissions, settings, progress=print):
@@ -157,8 +264,9 @@ def grade(submissions, settings, progress=print):
     A failure of the grader itself on one notebook is reported in ``failures``; the other
     submissions are graded all the same.
     """
-    out = Path(settings.out)
+    out = Path(settings.out).resolve()
     (out / "jobs").mkdir(parents=True, exist_ok=True)
+    (out / "reference").mkdir(parents=True, exist_ok=True)
     url = gradebook.db_url(out)
     lessons, failures, results, pending = {}, [], {}, []
     registering = threading.Thread(target=_register, args=(
@@ -166,41 +274,58 @@ def grade(submissions, settings, progress=print):
     registering.start()  # nbgrader takes a few seconds: meanwhile the kernels start
 
     for number, submission in enumerate(submissions):
-        result = scoring.SubmissionResult(submission.student, submission.lesson,
-                                          submission.notebook, notes=list(submission.notes))
+        result = SubmissionResult(submission.student, submission.lesson, submission.notebook,
+                                  notes=list(submission.notes))
         results[number] = result
-        folder = _prepare_job(number, submission, result, lessons, settings, out)
-        if folder:
-            pending.append((number, folder, lessons[(submission.lesson, submission.notebook)]))
+        student, problem = (None, submission.problem) if submission.problem \
+            else _read_submission(submission.path)
+        key = (submission.lesson, submission.notebook)
+        if problem is None and key not in lessons:
+            lessons[key] = _Lesson(settings.course, out, *key)
+        if problem:
+            result.error = problem
+            continue
+        merged = lessons[key].assemble(student)
+        result.notes += merged.notes
+        folder = out / "jobs" / f"{number:04d}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        pending.append((number, folder, merged.notebook, lessons[key]))
 
     slots = queue.Queue()
-    for slot in range(settings.jobs):
+    slot_list = [_Slot(n, out, settings) for n in range(settings.jobs)]
+    for slot in slot_list:
         slots.put(slot)
-    workers = [_Worker(slot, out / "jobs" / f"worker-{slot}.log") for slot in range(settings.jobs)]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=settings.jobs) as pool:
-        futures = {number: pool.submit(_execute, folder, slots, workers, settings.limits)
-                   for number, folder, _ in pending}
-        for done, (number, folder, lesson) in enumerate(pending, 1):
+        for lesson in lessons.values():
+            if not lesson.ready.is_set():
+                pool.submit(_reference, lesson, slots, settings, out)
+        futures = {number: pool.submit(_submission, folder, notebook, lesson, slots, settings)
+                   for number, folder, notebook, lesson in pending}
+        for done, (number, folder, _, lesson) in enumerate(pending, 1):
             result = results[number]
             try:
-                run = futures[number].result()
+                run, judgements, notes, failure = futures[number].result()
             except Exception as error:  # the grader's own process failed on this one
-                result.error = f"the grader failed on this notebook: {type(error).__name__}"
+                result.error = "the grader failed on this notebook"
                 failures.append(f"{result.student}/{result.lesson}: {error}")
                 continue
-            _take_run(result, run, folder, lesson, settings, out, failures)
+            if failure and lesson.problem:
+                failures.append(failure)
+            _take(result, run, judgements, notes, failure, folder, lesson, out, failures)
             progress(f"[{done}/{len(pending)}] {result.student} {result.lesson}: "
-                     f"{result.score:g}/{result.max_score:g} {result.status} "
+                     f"{result.score:g}/{result.max_score:g} {result.status.value} "
                      f"({time.monotonic() - started:.0f} s)")
 
-    for worker in workers:
-        worker.stop()
+    for slot in slot_list:
+        slot.stop()
     registering.join()
     ordered = [results[n] for n in sorted(results)]
     for result in ordered:
-        if result.error and not result.questions:
-            result.questions = _zero_questions(settings.course, result)
+        lesson = lessons.get((result.lesson, result.notebook))
+        if result.error and not result.questions and lesson is not None:
+            scoring.zero(result, lesson.plan)
         if result.questions:  # a notebook of a known lesson: it has a place in the gradebook
             try:
                 gradebook.record(url, result)
@@ -212,53 +337,23 @@ def grade(submissions, settings, progress=print):
         page.write_text(feedback.render(result))
     if not failures:  # otherwise keep the jobs' logs for a look
         shutil.rmtree(out / "jobs", ignore_errors=True)
-    return Graded(ordered, failures)
+    return Graded(ordered, sorted(set(failures)))
 
 
-def _prepare_job(number, submission, result, lessons, settings, out):
-    """Read and assemble one submission into a job folder; return the folder, or None
-    (with ``result.error`` set) if there is nothing to run."""
-    student, problem = (None, submission.problem) if submission.problem \
-        else _read_submission(submission.path)
-    if problem:
-        result.error = problem
-        return None
-    key = (submission.lesson, submission.notebook)
-    if key not in lessons:
-        lessons[key] = _Lesson(settings.course, *key)
-    lesson = lessons[key]
-    merged = assemble.assemble(lesson.source, lesson.released, student)
-    result.notes += merged.notes
-    result.review += [f"the student's code {reason}"
-                      for reason in integrity.screen("\n".join(merged.student_sources))]
-    folder = out / "jobs" / f"{number:04d}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    nbformat.write(merged.notebook, folder / "input.ipynb")
-    job = Job(work=str((folder / "work").resolve()), slot=0,
-              test_cells=[i for i, c in enumerate(merged.notebook.cells) if assemble.is_test(c)],
-              watched_names=lesson.watched_names, limits=asdict(settings.limits),
-              sandboxed=settings.sandboxed)
-    (folder / "job.json").write_text(json.dumps(asdict(job)))
-    return folder
-
-
-def _take_run(result, run, folder, lesson, settings, out, failures):
-    """Score a finished job into ``result`` and keep its notebook in ``autograded/``."""
+def _take(result, run, judgements, notes, failure, folder, lesson, out, failures):
+    """Score one finished submission into ``result``; keep its notebook in ``autograded/``."""
     executed = nbformat.read(folder / "executed.ipynb", as_version=4)
-    scored = scoring.score(executed, run, result.student, result.lesson, result.notebook,
-                           _answers_before_tests(executed), lesson.stubs)
-    result.questions, result.error = scored.questions, scored.error
-    result.review += scored.review
-    result.notes += [f"cell {index + 1} was stopped at the limit of "
-                     f"{settings.limits.cell_seconds} s" for index in run["timed_out"]]
+    scoring.score(result, lesson.plan, run, judgements, executed, failure)
+    result.notes += notes
+    result.notes += [f"cell {index + 1} was stopped at the time limit of a cell"
+                     for index in run.timed_out]
     result.notes += [f"the output of cell {index + 1} was cut (too long)"
-                     for index in run["truncated"]]
-    if not run.get("started"):
-        failures.append(f"{result.student}/{result.lesson}: {run.get('stop_reason')}")
+                     for index in run.truncated]
+    if not run.started:
+        failures.append(f"{result.student}/{result.lesson}: {run.stop_reason}")
     autograded = out / "autograded" / result.student / result.lesson / result.notebook
     autograded.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(executed, autograded)
+    nbformat.write(_autograded(executed, lesson, judgements), autograded)
 
 
 def _register(course, lessons, url, failures):
@@ -268,15 +363,3 @@ def _register(course, lessons, url, failures):
             gradebook.register_lesson(course, lesson, url)
         except subprocess.CalledProcessError as error:
             failures.append(f"nbgrader could not register {lesson}: {error.stderr.strip()[-500:]}")
-
-
-def _zero_questions(course, result):
-    """Every graded question of an ungradable submission, at 0 points."""
-    path = Path(course) / "solutions" / result.lesson / result.notebook
-    if not result.notebook or not path.exists():
-        return []
-    source = nbformat.read(path, as_version=4)
-    return [scoring.QuestionResult(assemble.nbgrader_metadata(c)["grade_id"],
-                                   float(assemble.nbgrader_metadata(c).get("points", 0)), 0.0,
-                                   "not run", f"Not graded: {result.error}.")
-            for c in source.cells if assemble.nbgrader_metadata(c).get("grade")]

@@ -4,6 +4,8 @@ matters) and the summary table an instructor reads at the end of a run."""
 import csv
 from collections import defaultdict
 
+from grading.records import Outcome
+
 COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason"]
 
 
@@ -18,7 +20,7 @@ def write_csv(results, path):
         writer.writerow(COLUMNS)
         for r in sorted(results, key=lambda r: (r.student, r.lesson, r.notebook)):
             writer.writerow([r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}",
-                             r.status, _reason(r)])
+                             r.status.value, _reason(r)])
 
 
 def _table(header, rows):
@@ -29,7 +31,7 @@ def _table(header, rows):
 
 def summary(results):
     """Two tables: each student's score, and how many got each question right."""
-    students = [[r.student, r.lesson, f"{r.score:g} / {r.max_score:g}", r.status,
+    students = [[r.student, r.lesson, f"{r.score:g} / {r.max_score:g}", r.status.value,
                  (_reason(r)[:70] + "…") if len(_reason(r)) > 70 else _reason(r)]
                 for r in sorted(results, key=lambda r: (r.lesson, r.student))]
     right, graded, by_hand = defaultdict(int), defaultdict(int), defaultdict(int)
@@ -37,7 +39,7 @@ def summary(results):
         for question in result.questions:
             key = (result.lesson, question.grade_id)
             graded[key] += 1
-            right[key] += question.status == "correct"
+            right[key] += question.outcome is Outcome.CORRECT
             by_hand[key] += question.score is None
     questions = [[*key, f"{right[key]} / {graded[key]}"
                   + (f" ({by_hand[key]} to mark by hand)" if by_hand[key] else "")]

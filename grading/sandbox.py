@@ -22,7 +22,18 @@ import psutil
 
 import helpers
 
-FIRST_SANDBOX_UID = 61000  # slot n runs as uid 61000 + n when grading as root
+FIRST_SANDBOX_UID = 61000  # as root, slot n's kernels run as uid 61000 + n
+FIRST_JUDGE_UID = 62000    # ... and its judge as uid 62000 + n
+
+
+def kernel_uid(slot):
+    """The user a slot's student kernels run as (when grading as root)."""
+    return FIRST_SANDBOX_UID + slot
+
+
+def judge_uid(slot):
+    """The user a slot's judge runs as (when grading as root)."""
+    return FIRST_JUDGE_UID + slot
 
 
 class SandboxUnavailable(RuntimeError):
@@ -60,18 +71,20 @@ def check_available():
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"{tool} (util-linux) is not installed")
     with tempfile.TemporaryDirectory(prefix="sandbox-check-") as work:
-        prepare_work_folder(work, 0)
-        tried = subprocess.run(wrap([sys.executable, "-c", "pass"], work, 0, Limits()),
+        prepare_work_folder(work, kernel_uid(0))
+        tried = subprocess.run(wrap([sys.executable, "-c", "pass"], work, kernel_uid(0), Limits()),
                                capture_output=True, text=True)
     if tried.returncode != 0:
         raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {tried.stderr.strip()}")
 
 
-def wrap(command, work, slot, limits):
+def wrap(command, work, uid, limits, read_only=()):
     """The argv that runs ``command`` in the sandbox, with ``work`` as its only writable folder.
 
-    ``work`` is bound at the same path inside, so paths in a kernel's connection file hold.
+    ``work`` is bound at the same path inside, so paths in a kernel's connection file hold;
+    so are the folders in ``read_only``. As root, the command runs as ``uid``.
     """
+    read_only = [Path(p).resolve() for p in read_only]
     work = Path(work).resolve()
     argv = ["bwrap", "--die-with-parent", "--new-session",
             "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -84,9 +97,10 @@ def wrap(command, work, slot, limits):
             argv += ["--ro-bind", f"/{name}", f"/{name}"]
     argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm", "--tmpfs", "/home",
              "--tmpfs", "/root", "--tmpfs", "/run", "--tmpfs", "/var", "--tmpfs", "/mnt"]
-    for parent in sorted({str(a) for p in [*_read_only_paths(), work] for a in p.parents} - {"/"}):
+    mounts = [*_read_only_paths(), *read_only]
+    for parent in sorted({str(a) for p in [*mounts, work] for a in p.parents} - {"/"}):
         argv += ["--perms", "0755", "--dir", parent]  # so the sandbox user can walk to its mounts
-    for path in _read_only_paths():
+    for path in mounts:
         argv += ["--ro-bind", str(path), str(path)]
     argv += ["--bind", str(work), str(work), "--chdir", str(work), "--clearenv"]
     for name, value in _environment(work).items():
@@ -94,7 +108,6 @@ def wrap(command, work, slot, limits):
     argv += ["--", "prlimit", f"--nproc={limits.processes}", f"--as={limits.address_space_bytes}",
              f"--fsize={limits.file_bytes}", "--core=0", "--"]
     if os.geteuid() == 0:
-        uid = str(FIRST_SANDBOX_UID + slot)
         argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                  "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     else:
@@ -102,22 +115,22 @@ def wrap(command, work, slot, limits):
     return argv + list(command)
 
 
-def prepare_work_folder(work, slot):
-    """Create ``work`` empty and writable by the sandbox user of ``slot``."""
+def prepare_work_folder(work, uid):
+    """Create ``work`` empty and writable by the sandbox user ``uid``."""
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
-        os.chown(work, FIRST_SANDBOX_UID + slot, FIRST_SANDBOX_UID + slot)
+        os.chown(work, uid, uid)
     work.chmod(0o700)
     return work
 
 
 def clear_slot(slot, timeout=15):
-    """Kill whatever the sandbox user of ``slot`` still runs and wait until it is gone, so
+    """Kill whatever the kernel user of ``slot`` still runs and wait until it is gone, so
     the next notebook in this slot starts with its whole process allowance (as root only)."""
     if os.geteuid() != 0:
         return
-    uid = FIRST_SANDBOX_UID + slot
+    uid = kernel_uid(slot)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         left = [p for p in psutil.process_iter(["uids"])

@@ -1,141 +1,100 @@
-"""Turn an executed notebook into grades: one result per graded cell, with a message.
+"""Turn a run and the judge's verdicts into grades: one result per graded cell, with a reason.
 
-A test cell earns its points when it ran without an error. It earns nothing when it failed,
-did not run (the kernel died or hit a limit first), or ran after the integrity probe found
-tampering; the last two are also flagged for review. What a test cell writes to stderr does
-not matter (plain nbgrader would give it 0). Messages come from the checks' own feedback and
-from exception messages, never from tracebacks, so hidden test code is never shown.
+A question earns its points only when the judge ran its whole test cell to the end and it
+passed. Anything else (no value, an unreadable value, a wrong answer, an error or a time-out
+in the judge) scores 0 with the judge's reason, or, when the notebook stopped before the
+question, the reason it stopped. Nothing the student's kernel printed is read here: the
+verdicts come from the judge, which never ran student code.
 """
 
-import html
-import re
-from dataclasses import dataclass, field
+from grading.assemble import is_answer, is_test, is_written_answer, nbgrader_metadata
+from grading.records import Judgement, Outcome, QuestionResult, SubmissionResult
 
-from grading.assemble import is_test, is_written_answer, nbgrader_metadata
-
-HIDDEN_TEST_FAILED = ("A hidden test found a problem the visible check did not. "
-                      "Read the question again, and test your answer on other inputs.")
+NOT_JUDGED = "the grader did not judge this answer; the instructor will look at it."
 
 
-@dataclass
-class QuestionResult:
-    """The grade of one graded cell."""
-    grade_id: str
-    max_points: float
-    score: float = None          # None: a person has to mark it
-    status: str = "correct"      # correct, incorrect, not attempted, not run, flagged, manual
-    message: str = ""
-    answer: str = ""             # the student's answer (for feedback), if it is one cell
+def answers_before_tests(notebook):
+    """grade_id of each test cell -> the source of the answer cell just before it."""
+    answers, last = {}, ""
+    for cell in notebook.cells:
+        if is_answer(cell) and not is_written_answer(cell):
+            last = cell.source
+        elif is_test(cell):
+            answers[nbgrader_metadata(cell)["grade_id"]] = last
+    return answers
 
 
-@dataclass
-class SubmissionResult:
-    """Everything about one student's notebook."""
-    student: str
-    lesson: str
-    notebook: str
-    questions: list = field(default_factory=list)
-    notes: list = field(default_factory=list)      # what the grader changed or noticed
-    review: list = field(default_factory=list)     # reasons a person should look at it
-    error: str = None                              # why it could not be graded at all
-
-    @property
-    def score(self):
-        return sum(q.score or 0 for q in self.questions)
-
-    @property
-    def max_score(self):
-        return sum(q.max_points for q in self.questions)
-
-    @property
-    def status(self):
-        if self.error:
-            return "not graded"
-        if self.review:
-            return "needs review"
-        if any(q.score is None for q in self.questions):
-            return "to mark by hand"
-        return "graded"
+def _written(executed, plan):
+    """The written answers: to mark by hand, or 0 if left as handed out."""
+    stubs = {w.grade_id: w for w in plan.written}
+    results = []
+    for cell in executed.cells:
+        meta = nbgrader_metadata(cell)
+        written = stubs.get(meta.get("grade_id"))
+        if written is None or not is_written_answer(cell):
+            continue
+        unanswered = cell.source.strip() == written.stub.strip()
+        results.append(QuestionResult(
+            written.grade_id, written.points, score=0.0 if unanswered else None,
+            outcome=Outcome.NOT_ATTEMPTED if unanswered else Outcome.MANUAL,
+            message="Not answered." if unanswered else "A person will mark this answer.",
+            answer=cell.source))
+    return results
 
 
-def _text(html_text):
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text)).strip()
+def _test_cell_indices(executed):
+    return {nbgrader_metadata(c)["grade_id"]: i for i, c in enumerate(executed.cells) if is_test(c)}
 
 
-def _feedback_message(cell):
-    """The check's own feedback box, as text, if the cell displayed one."""
-    for output in cell.get("outputs", []):
-        shown = output.get("data", {}).get("text/html")
-        if shown and ("Correct</b>" in shown or "Not quite</b>" in shown
-                      or "Not attempted yet</b>" in shown):
-            return _text(shown)
-    return ""
-
-
-def _error(cell):
-    return next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
-
-
-def _status_and_message(cell, error):
-    feedback = _feedback_message(cell)
-    if error is None:
-        return "correct", feedback or "Correct."
-    if feedback.startswith("Not attempted yet"):
-        return "not attempted", feedback
-    if feedback.startswith("Not quite"):
-        return "incorrect", feedback
-    if error.ename == "AssertionError":
-        return "incorrect", error.evalue or HIDDEN_TEST_FAILED
-    return "incorrect", f"{error.ename}: {error.evalue}"
-
-
-def score(executed, run, student, lesson, notebook, answers_of, stubs):
-    """Grade an executed, assembled notebook.
+def score(result, plan, run, judgements, executed, judge_failure=None):
+    """Fill ``result`` (a :class:`SubmissionResult`) from one submission's run and verdicts.
 
     Args:
-        executed: the notebook after :mod:`grading.execute` ran it.
-        run: the ``run.json`` record, as a dict.
-        answers_of: grade_id of a test cell -> the student's answer cell source before it.
-        stubs: grade_id of a written answer -> the released, unanswered text.
+        plan: the lesson's :class:`~grading.plan.LessonPlan`.
+        run: the executor's :class:`~grading.records.Run`.
+        judgements: grade_id -> :class:`~grading.records.Judgement` from the judge.
+        executed: the notebook as it ran (for written answers and the student's code).
+        judge_failure: why the judge stopped early, if it did.
     """
-    result = SubmissionResult(student, lesson, notebook)
-    tampering = {int(k): v for k, v in run.get("tampering", {}).items()}
-    stopped_at = run.get("stopped_at")
-    timed_out = set(run.get("timed_out", []))
-    if not run.get("started"):
-        result.error = run.get("stop_reason") or "the notebook could not be run"
-    for index, cell in enumerate(executed.cells):
-        meta = nbgrader_metadata(cell)
-        if is_written_answer(cell) and not is_test(cell):
-            unanswered = cell.source.strip() == stubs.get(meta["grade_id"], "").strip()
-            result.questions.append(QuestionResult(
-                meta["grade_id"], float(meta.get("points", 0)),
-                score=0.0 if unanswered else None,
-                status="not attempted" if unanswered else "manual",
-                message="Not answered." if unanswered else "A person will mark this answer.",
-                answer=cell.source))
-            continue
-        if not is_test(cell):
-            continue
-        question = QuestionResult(meta["grade_id"], float(meta.get("points", 0)),
-                                  answer=answers_of.get(meta["grade_id"], ""))
-        ran = cell.get("execution_count") is not None or bool(cell.get("outputs"))
-        if index in tampering:
-            reason = "the code the tests rely on was changed: " + ", ".join(tampering[index][:5])
-            question.score, question.status, question.message = 0.0, "flagged", reason
-            result.review.append(f"{meta['grade_id']}: {reason}")
-        elif not ran or (stopped_at is not None and index >= stopped_at and _error(cell) is None):
-            why = run.get("stop_reason") or "an earlier cell stopped the notebook"
-            question.score, question.status = 0.0, "not run"
-            question.message = f"This test did not run: {why}."
-            if run.get("started"):
-                result.review.append(f"{meta['grade_id']}: did not run ({why})")
-        elif index in timed_out:
-            question.score, question.status = 0.0, "incorrect"
-            question.message = ("This test ran past the time limit: look for a slow or endless "
-                                "loop in your answer.")
-        else:
-            question.status, question.message = _status_and_message(cell, _error(cell))
-            question.score = question.max_points if question.status == "correct" else 0.0
-        result.questions.append(question)
+    if not run.started:
+        result.error = run.stop_reason or "the notebook could not be run"
+    cells = _test_cell_indices(executed)
+    answers = answers_before_tests(executed)
+    for question in plan.questions:
+        judgement = judgements.get(question.grade_id) or Judgement(
+            question.grade_id, Outcome.ERROR, NOT_JUDGED)
+        index = cells.get(question.grade_id)
+        stopped_before = (run.stopped_at is not None and index is not None
+                          and index > run.stopped_at)
+        outcome, message = judgement.outcome, judgement.message
+        if outcome is Outcome.NOT_ATTEMPTED and (stopped_before or not run.started):
+            outcome = Outcome.NOT_RUN
+            message = f"This question did not run: {run.stop_reason or 'the notebook stopped'}."
+        elif index in run.timed_out and outcome is not Outcome.CORRECT:
+            message = ("Your answer cell ran past the time limit: look for a slow or endless "
+                       "loop. " + message)
+        result.questions.append(QuestionResult(
+            question.grade_id, question.points,
+            score=question.points if outcome is Outcome.CORRECT else 0.0,
+            outcome=outcome, message=message, answer=answers.get(question.grade_id, "")))
+        if outcome is Outcome.ERROR:
+            result.review.append(f"{question.grade_id}: {message}")
+    if judge_failure:
+        result.review.append(f"the judge stopped early ({judge_failure})")
+    if run.started and run.stop_reason:
+        result.review.append(f"the notebook stopped at cell {(run.stopped_at or 0) + 1}: "
+                             f"{run.stop_reason}")
+    result.questions += _written(executed, plan)
+    order = {nbgrader_metadata(c).get("grade_id"): i for i, c in enumerate(executed.cells)}
+    result.questions.sort(key=lambda q: order.get(q.grade_id, len(order)))
+    return result
+
+
+def zero(result, plan):
+    """Every graded question of a submission that could not be run, at 0 points."""
+    result.questions = [QuestionResult(q.grade_id, q.points, 0.0, Outcome.NOT_RUN,
+                                       f"Not graded: {result.error}.")
+                        for q in plan.questions]
+    result.questions += [QuestionResult(w.grade_id, w.points, 0.0, Outcome.NOT_RUN,
+                                        f"Not graded: {result.error}.") for w in plan.written]
     return result

@@ -25,8 +25,9 @@ split = Question(
     lambda train, valid: training_judges.stratified_split(train, valid, data.credit(), TARGET),
 )
 classifier = Question(
-    ("model", "X_train"),
+    ("model",),
     lambda model, X_train: judges.layer_sequence(model, X_train.shape[1], CLASSIFIER_LAYERS),
+    given=("X_train",),
 )
 compile_settings = Question(
     ("model",),

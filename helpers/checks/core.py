@@ -11,6 +11,10 @@ import html
 import inspect
 from dataclasses import dataclass
 
+#: The MIME type of a check's verdict, beside its HTML and plain text. Grading reads
+#: verdicts as this data (or straight from the judge), never from the HTML's words.
+VERDICT_MIME = "application/vnd.intro-dl.verdict+json"
+
 
 class Outcome(enum.Enum):
     """What a check concluded about an answer."""
@@ -20,11 +24,13 @@ class Outcome(enum.Enum):
     NOT_ATTEMPTED = "Not attempted yet"
 
 
-_STYLE = {
+#: Background and accent colour of each outcome's box (grading's feedback pages use them too).
+STYLE = {
     Outcome.CORRECT: ("#e6f4ea", "#1e7b34"),
     Outcome.INCORRECT: ("#fce8e6", "#b3261e"),
     Outcome.NOT_ATTEMPTED: ("#fef7e0", "#8a6d00"),
 }
+_TEXT_COLOUR = "#202124"  # set explicitly: a dark theme's light text is unreadable on the box
 
 
 class Incorrect(Exception):
@@ -38,6 +44,10 @@ class NotAttempted(Exception):
 
 class CheckFailed(AssertionError):
     """Raised by :meth:`Question.check` when an answer is missing or wrong."""
+
+    def __init__(self, feedback):
+        super().__init__(str(feedback))
+        self.feedback = feedback
 
 
 @dataclass(frozen=True)
@@ -55,28 +65,52 @@ class Feedback:
     def __str__(self):
         return f"{self.outcome.value}: {self.message}"
 
+    def as_record(self):
+        """The verdict as plain data: ``{"outcome": "correct", "message": "..."}``."""
+        return {"outcome": self.outcome.name.lower(), "message": self.message}
+
+    @classmethod
+    def from_record(cls, record):
+        """The inverse of :meth:`as_record`."""
+        return cls(Outcome[record["outcome"].upper()], record["message"])
+
     def _repr_html_(self):
-        background, color = _STYLE[self.outcome]
+        background, color = STYLE[self.outcome]
         return (
-            f'<div style="background:{background};border-left:4px solid {color};'
-            f'padding:6px 10px;margin:4px 0"><b style="color:{color}">'
-            f"{self.outcome.value}</b>: {html.escape(self.message)}</div>"
+            f'<div style="background:{background};color:{_TEXT_COLOUR};'
+            f'border-left:4px solid {color};padding:6px 10px;margin:4px 0">'
+            f'<b style="color:{color}">{self.outcome.value}</b>: '
+            f"{html.escape(self.message)}</div>"
         )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": str(self), "text/html": self._repr_html_(),
+                VERDICT_MIME: self.as_record()}
 
 
 class Question:
     """One exercise question: which variables it reads and how it judges them.
 
     Args:
-        names: the notebook variables the answer is read from, e.g. ``("model",)``.
-        judge: called with those variables' values; returns a message for a correct
-            answer, or raises :class:`Incorrect` with a message that teaches, or
-            :class:`NotAttempted` when the variables hold no attempt yet.
+        names: the learner's answer: the notebook variables it is read from, e.g.
+            ``("model",)``. When grading, these are the student's values.
+        judge: called with the values of ``names`` and then of ``given``; returns a message
+            for a correct answer, or raises :class:`Incorrect` with a message that teaches,
+            or :class:`NotAttempted` when the variables hold no attempt yet.
+        given: variables the notebook hands out (the data splits, say) that the judge
+            compares the answer with. When grading, these come from the reference
+            solution, never from the student.
     """
 
-    def __init__(self, names, judge):
+    def __init__(self, names, judge, given=()):
         self.names = tuple(names)
+        self.given = tuple(given)
         self.judge = judge
+
+    @property
+    def reads(self):
+        """Every variable the judge reads: the answer's, then the given ones."""
+        return self.names + self.given
 
     def feedback(self, namespace):
         """Judge the answer found in ``namespace`` without showing or raising anything.
@@ -87,7 +121,9 @@ class Question:
         Returns:
             A :class:`Feedback`.
         """
-        missing = [name for name in self.names if name not in namespace]
+        from helpers.checks import crossing  # imports Keras: not at the engine's import
+
+        missing = [name for name in self.reads if name not in namespace]
         if missing:
             listed = ", ".join(f"`{name}`" for name in missing)
             return Feedback(
@@ -95,17 +131,22 @@ class Question:
                 f"define {listed} in the answer cell above, run it, then run this cell again.",
             )
         try:
-            message = self.judge(*(namespace[name] for name in self.names))
+            message = self.judge(*(namespace[name] for name in self.reads))
         except Incorrect as wrong:
             return Feedback(Outcome.INCORRECT, str(wrong))
         except NotAttempted as waiting:
             return Feedback(Outcome.NOT_ATTEMPTED, str(waiting))
-        except Exception as error:  # an answer so broken that judging it failed
+        except Exception as error:  # an answer so strange that judging it failed
             return Feedback(
                 Outcome.INCORRECT,
-                f"checking your answer raised {type(error).__name__}: {error}. "
-                "Look at what your answer cell assigns.",
+                f"your answer could not be checked: it is not of the kind the question "
+                f"asks for (judging it raised {type(error).__name__}). Look at what your "
+                "answer cell assigns, and print it to see what it holds.",
             )
+        for name in self.names:  # right, but can the grader read it? (see crossing)
+            problem = crossing.problem(namespace[name])
+            if problem:
+                return Feedback(Outcome.INCORRECT, f"`{name}` {problem}")
         return Feedback(Outcome.CORRECT, message)
 
     def check(self, namespace=None):
@@ -122,12 +163,12 @@ class Question:
         if namespace is None:
             namespace = inspect.currentframe().f_back.f_globals
         result = self.feedback(namespace)
-        _show(result)
+        show(result)
         if not result.correct:
-            raise CheckFailed(str(result))
+            raise CheckFailed(result)
 
 
-def _show(feedback):
+def _display(feedback):
     """Display feedback as HTML in a notebook, or print it elsewhere."""
     try:
         from IPython import get_ipython
@@ -138,3 +179,8 @@ def _show(feedback):
         display(feedback)
     else:
         print(feedback)
+
+
+#: How :meth:`Question.check` shows its feedback. The grader's judge, which has no
+#: notebook, replaces it to collect the verdicts.
+show = _display

@@ -20,9 +20,10 @@ DROPOUT_LAYERS = [_HIDDEN_256, _DROPOUT] * 3 + [_OUTPUT]
 BATCH_NORM_LAYERS = [_BATCH_NORM] + [_HIDDEN_512, _BATCH_NORM] * 3 + [_OUTPUT]
 
 dropout_model = Question(
-    ("dropout_model", "X_train"),
+    ("dropout_model",),
     lambda model, X_train: judges.layer_sequence(model, X_train.shape[1], DROPOUT_LAYERS,
                                                  name="dropout_model"),
+    given=("X_train",),
 )
 batchnorm_model = Question(
     ("batchnorm_model",),

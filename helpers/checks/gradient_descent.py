@@ -31,15 +31,17 @@ def reference_features(train, valid):
 
 
 preprocessing = Question(
-    ("X_train", "X_valid", "auto_train", "auto_valid"),
+    ("X_train", "X_valid"),
     lambda X_train, X_valid, train, valid: training_judges.preprocessed(
         X_train, X_valid, *reference_features(train, valid), CATEGORICAL),
+    given=("auto_train", "auto_valid"),
 )
 compile_settings = Question(
     ("model",),
     lambda model: compile_judges.compiled(model, keras.optimizers.Adam, "mean absolute error"),
 )
 training = Question(
-    ("history", "X_train"),
+    ("history",),
     lambda history, X_train: training_judges.trained(history, EPOCHS, BATCH_SIZE, len(X_train)),
+    given=("X_train",),
 )

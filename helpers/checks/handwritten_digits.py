@@ -99,6 +99,8 @@ compile_settings = Question(
                                           metrics=("accuracy", "sparse categorical accuracy")),
 )
 training = Question(("history",), lambda history: training_judges.ran_epochs(history, EPOCHS))
-evaluation = Question(("test_accuracy", "model", "x_test", "y_test"), _judge_test_accuracy)
-probabilities = Question(("probability_model", "model", "x_test"), _judge_probability_model)
-prediction = Question(("predicted_digit", "probability_model", "x_test"), _judge_predicted_digit)
+evaluation = Question(("test_accuracy", "model"), _judge_test_accuracy, given=("x_test", "y_test"))
+probabilities = Question(("probability_model", "model"), _judge_probability_model,
+                         given=("x_test",))
+prediction = Question(("predicted_digit", "probability_model"), _judge_predicted_digit,
+                      given=("x_test",))

@@ -8,13 +8,15 @@ MIN_DELTA = 0.001
 PATIENCE = 5
 
 linear_model = Question(
-    ("linear_model", "X_train"),
+    ("linear_model",),
     lambda model, X_train: judges.linear_unit(model, X_train.shape[1], name="linear_model"),
+    given=("X_train",),
 )
 deep_model = Question(
-    ("deep_model", "X_train"),
+    ("deep_model",),
     lambda model, X_train: judges.dense_stack(model, X_train.shape[1], HIDDEN_UNITS,
                                               name="deep_model"),
+    given=("X_train",),
 )
 early_stopping = Question(
     ("early_stopping",),

@@ -1,0 +1,441 @@
+"""Answers as inert data: what crosses from a student's kernel to the grader's judge.
+
+The grader never judges an answer in the process that ran the student's code. After each
+test cell, the student's kernel writes the question's variables into a folder with
+:func:`export`, in formats that cannot carry code; the judge reads them back with
+:func:`load`, which trusts nothing in the folder:
+
+- Keras models as ``.keras`` files, loaded with ``safe_mode=True`` (no Lambda layers);
+- arrays, tensors and pandas tables as ``.npy`` / ``.npz``, loaded with ``allow_pickle=False``;
+- numbers, text, lists and tuples, histories and callback settings as JSON;
+- Keras losses, metrics and optimizers as their Keras config (JSON), built-in classes only.
+
+Anything else cannot cross. :func:`problem` says so in the learner's words, and the visible
+check uses it too, so a learner never sees *Correct* for an answer the grader cannot read.
+"""
+
+import json
+import math
+import os
+import re
+import stat
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1_000_000
+MAX_DEPTH = 4          # lists of lists of ...
+MAX_ITEMS = 10_000     # items of one list or tuple
+MAX_TEXT = 10_000      # characters of one string
+_FILE_NAME = re.compile(r"^v[0-9]{1,6}\.(npy|npz|keras)$")
+_KERAS_CONFIG_PACKAGES = ("keras.losses", "keras.metrics", "keras.optimizers", "keras.src.losses",
+                          "keras.src.metrics", "keras.src.optimizers")
+_EARLY_STOPPING_SETTINGS = ("monitor", "min_delta", "patience", "mode", "restore_best_weights",
+                            "baseline", "start_from_epoch", "verbose")
+
+
+_UNREAD = "could not be read by the grader: "
+
+
+class Unreadable(ValueError):
+    """A value, or a file meant to hold one, that cannot cross safely."""
+
+
+def _keras():
+    import keras  # only here: the module itself stays cheap to import
+    return keras
+
+
+# --- What can cross -----------------------------------------------------------------------
+
+def _is_keras_class(obj):
+    return type(obj).__module__.split(".")[0] == "keras"
+
+
+_WHY = {
+    "own_model": ("is a model of your own class (`{type}`). The grader can only read models "
+                  "built from Keras's own layers: build it with `keras.Sequential` or the "
+                  "functional API (`keras.Model(inputs, outputs)`)."),
+    "lambda": ("has a `Lambda` layer, which holds Python code the grader will not run. Use "
+               "Keras's own layers (for example `layers.Activation`, `layers.Rescaling`, "
+               "`layers.Softmax`)."),
+    "own_layer": ("has a layer of your own class (`{type}`). The grader can only read "
+                  "Keras's own layers: use those."),
+    "type": ("holds a {type}, which the grader cannot read: answer with what the question "
+             "asks for (a number, an array, a table, a Keras model, a history...)."),
+    "save": "holds a {type} that could not be saved for the grader.",
+}
+
+
+def _model_why(model):
+    """(reason code, offending type name) for a model that cannot cross, or None."""
+    keras = _keras()
+    if not _is_keras_class(model):
+        return "own_model", type(model).__name__
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Lambda):
+            return "lambda", "Lambda"
+        if isinstance(layer, keras.Model):
+            nested = _model_why(layer)
+            if nested:
+                return nested
+        elif not _is_keras_class(layer):
+            return "own_layer", type(layer).__name__
+    return None
+
+
+def _why(value, depth=0):
+    """(reason code, type name) for a value that cannot cross, or None."""
+    kind = _kind(value, depth)
+    if kind == "model":
+        return _model_why(value)
+    if kind in ("list", "tuple"):
+        return next(filter(None, (_why(item, depth + 1) for item in value)), None)
+    return None if kind else ("type", type(value).__name__)
+
+
+def explain(code, type_name):
+    """The learner's words for a reason code, as the end of a sentence."""
+    type_name = re.sub(r"[^A-Za-z0-9_]", "", str(type_name))[:60] or "value"
+    return _WHY.get(code, _WHY["type"]).format(type=type_name)
+
+
+def problem(value):
+    """Why ``value`` cannot cross to the grader, as the end of a sentence that starts
+    with the variable's name (``"`model` has a Lambda layer..."``), or None."""
+    why = _why(value)
+    return explain(*why) if why else None
+
+
+def _kind(value, depth=0):
+    """The record kind ``value`` crosses as, or None if it cannot cross."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return "scalar"
+    if isinstance(value, str):
+        return "scalar" if len(value) <= MAX_TEXT else None
+    if isinstance(value, np.generic):
+        return "array" if value.dtype.kind in "biufcUS" else None
+    if isinstance(value, np.ndarray):
+        return "array" if value.dtype.kind in "biufcUS" else None
+    if isinstance(value, (list, tuple)):
+        if depth >= MAX_DEPTH or len(value) > MAX_ITEMS:
+            return None
+        return type(value).__name__
+    if hasattr(value, "toarray") and hasattr(value, "shape"):  # SciPy sparse
+        return "array"
+    module = type(value).__module__.split(".")[0]
+    if module == "pandas":
+        import pandas as pd
+        if isinstance(value, (pd.DataFrame, pd.Series)):
+            return "table"
+        return None
+    if module not in ("keras", "tensorflow") and not hasattr(value, "layers"):
+        return None
+    keras = _keras()
+    if isinstance(value, keras.Model):
+        return "model"
+    if isinstance(value, keras.callbacks.History):
+        return "history"
+    if type(value) is keras.callbacks.EarlyStopping:
+        return "early_stopping"
+    if isinstance(value, (keras.losses.Loss, keras.metrics.Metric, keras.optimizers.Optimizer)):
+        return "keras_object" if _is_keras_class(value) else None
+    if hasattr(value, "numpy") and hasattr(value, "shape"):  # tensors and variables
+        return "array"
+    return None
+
+
+# --- Writing (in the student's kernel) ------------------------------------------------------
+
+class _Writer:
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.count = 0
+
+    def file(self, suffix):
+        name = f"v{self.count}.{suffix}"
+        self.count += 1
+        return name, self.folder / name
+
+    def record(self, value, depth=0):
+        kind = _kind(value, depth)
+        why = _model_why(value) if kind == "model" else None if kind else ("type", type(value).__name__)
+        if why:
+            return {"kind": "unreadable", "why": why[0], "type": why[1]}
+        if kind == "scalar":
+            if isinstance(value, float) and not math.isfinite(value):
+                return {"kind": "float", "text": repr(value)}
+            return {"kind": "scalar", "value": value}
+        if kind in ("list", "tuple"):
+            return {"kind": kind, "items": [self.record(v, depth + 1) for v in value]}
+        if kind == "array":
+            array = _as_numpy(value)
+            name, path = self.file("npy")
+            np.save(path, array, allow_pickle=False)
+            return {"kind": "scalar_array" if isinstance(value, np.generic) else "array",
+                    "file": name}
+        if kind == "table":
+            return self._table(value)
+        if kind == "model":
+            name, path = self.file("keras")
+            value.save(path)
+            return {"kind": "model", "file": name}
+        if kind == "history":
+            return {"kind": "history", "history": {k: [float(x) for x in v]
+                                                   for k, v in value.history.items()},
+                    "params": {k: v for k, v in value.params.items()
+                               if isinstance(v, (int, float, str, bool, type(None)))},
+                    "epoch": [int(e) for e in value.epoch]}
+        if kind == "early_stopping":
+            settings = {k: getattr(value, k, None) for k in _EARLY_STOPPING_SETTINGS}
+            settings["min_delta"] = abs(float(settings["min_delta"]))
+            return {"kind": "early_stopping", "settings": _plain(settings)}
+        keras = _keras()
+        return {"kind": "keras_object",
+                "config": _plain(keras.saving.serialize_keras_object(value))}
+
+    def _table(self, table):
+        import pandas as pd
+        frame = table.to_frame() if isinstance(table, pd.Series) else table
+        arrays = {"index": np.asarray(frame.index)}
+        columns, dtypes = [], []
+        for number, (column, series) in enumerate(frame.items()):
+            values = np.asarray(series)
+            if values.dtype.kind not in "biufcUSM":
+                values = series.astype(str).to_numpy().astype("U")
+            arrays[f"c{number}"] = values
+            columns.append(str(column))
+            dtypes.append(str(series.dtype))
+        if arrays["index"].dtype.kind not in "biufcUS":
+            arrays["index"] = arrays["index"].astype(str).astype("U")
+        name, path = self.file("npz")
+        np.savez(path, **arrays)
+        return {"kind": "series" if isinstance(table, pd.Series) else "frame", "file": name,
+                "columns": columns, "dtypes": dtypes,
+                "name": str(table.name) if isinstance(table, pd.Series) else None}
+
+
+def _as_numpy(value):
+    if hasattr(value, "toarray"):
+        value = value.toarray()
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    return np.asarray(value)
+
+
+def _plain(value):
+    """JSON-safe copy of a config: numbers, text, lists and dicts."""
+    return json.loads(json.dumps(value, default=lambda v: v.item() if hasattr(v, "item") else str(v)))
+
+
+def export(namespace, names, folder):
+    """Write the variables ``names`` of ``namespace`` into ``folder`` as inert files.
+
+    A variable that is not defined is left out; one that cannot cross is recorded as
+    unreadable, with its type's name.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    writer, records = _Writer(folder), {}
+    for name in names:
+        if name in namespace:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # libraries' warnings are not the learner's
+                    records[name] = writer.record(namespace[name])
+            except Exception as error:  # saving failed: the value cannot cross
+                records[name] = {"kind": "unreadable", "why": "save",
+                                 "type": type(namespace[name]).__name__}
+    (folder / MANIFEST).write_text(json.dumps({"values": records}))
+
+
+# --- Reading (in the judge: nothing in the folder is trusted) -------------------------------
+
+def _open_regular(folder, name, max_bytes):
+    if not isinstance(name, str) or not _FILE_NAME.match(name):
+        raise Unreadable(_UNREAD + "its file has a name the grader does not accept")
+    path = Path(folder) / name
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        raise Unreadable(_UNREAD + "its file is missing or is not a plain file") from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode) or status.st_size > max_bytes:
+        os.close(descriptor)
+        raise Unreadable(_UNREAD + "its file is not a plain file of a reasonable size")
+    return os.fdopen(descriptor, "rb"), path
+
+
+def _read_array(folder, name, max_bytes):
+    handle, _ = _open_regular(folder, name, max_bytes)
+    with handle:
+        try:
+            array = np.load(handle, allow_pickle=False)
+        except Exception:
+            raise Unreadable(_UNREAD + "its array file is damaged") from None
+    if isinstance(array, np.lib.npyio.NpzFile):
+        raise Unreadable(_UNREAD + "its array file is damaged")
+    return array
+
+
+class _Reader:
+    def __init__(self, folder, max_bytes):
+        self.folder, self.max_bytes = Path(folder), max_bytes
+
+    def value(self, record, depth=0):
+        if not isinstance(record, dict) or depth > MAX_DEPTH:
+            raise Unreadable(_UNREAD + "its record is damaged")
+        kind = record.get("kind")
+        reader = getattr(self, f"_{kind}", None) if isinstance(kind, str) else None
+        if reader is None:
+            raise Unreadable(_UNREAD + "its record is damaged")
+        try:
+            return reader(record, depth)
+        except Unreadable:
+            raise
+        except Exception:  # anything else a crafted record may cause
+            raise Unreadable(_UNREAD + "its record is damaged") from None
+
+    def _unreadable(self, record, depth):
+        raise Unreadable(_unreadable_reason(record))
+
+    def _scalar(self, record, depth):
+        value = record["value"]
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise Unreadable(_UNREAD + "its record is damaged")
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise Unreadable(_UNREAD + "its text is too long")
+        return value
+
+    def _float(self, record, depth):
+        if record.get("text") not in ("nan", "inf", "-inf"):
+            raise Unreadable(_UNREAD + "its record is damaged")
+        return float(record["text"])
+
+    def _list(self, record, depth):
+        items = record["items"]
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise Unreadable(_UNREAD + "its record is damaged")
+        return [self.value(item, depth + 1) for item in items]
+
+    def _tuple(self, record, depth):
+        return tuple(self._list(record, depth))
+
+    def _array(self, record, depth):
+        return _read_array(self.folder, record["file"], self.max_bytes)
+
+    def _scalar_array(self, record, depth):
+        array = self._array(record, depth)
+        if array.shape != ():
+            raise Unreadable(_UNREAD + "its record is damaged")
+        return array[()]
+
+    def _table(self, record, series):
+        import pandas as pd
+        handle, _ = _open_regular(self.folder, record["file"], self.max_bytes)
+        with handle:
+            try:
+                arrays = np.load(handle, allow_pickle=False)
+                data = {key: arrays[key] for key in arrays.files}
+            except Exception:
+                raise Unreadable(_UNREAD + "its table file is damaged") from None
+        columns, dtypes = record["columns"], record["dtypes"]
+        if (not isinstance(columns, list) or not isinstance(dtypes, list)
+                or len(columns) != len(dtypes)
+                or not all(isinstance(c, str) and len(c) < 200 for c in columns)):
+            raise Unreadable(_UNREAD + "its table record is damaged")
+        frame = pd.DataFrame({column: data[f"c{n}"] for n, column in enumerate(columns)},
+                             index=data["index"])
+        for column, dtype in zip(columns, dtypes):
+            if dtype in ("object", "str", "string") or dtype.startswith("category"):
+                frame[column] = frame[column].astype(object)
+        if series:
+            if len(columns) != 1:
+                raise Unreadable(_UNREAD + "its table record is damaged")
+            result = frame[columns[0]]
+            result.name = record.get("name") if isinstance(record.get("name"), str) else None
+            return result
+        return frame
+
+    def _frame(self, record, depth):
+        return self._table(record, series=False)
+
+    def _series(self, record, depth):
+        return self._table(record, series=True)
+
+    def _model(self, record, depth):
+        keras = _keras()
+        _, path = _open_regular(self.folder, record["file"], self.max_bytes)
+        try:
+            return keras.saving.load_model(path, safe_mode=True, compile=True)
+        except Exception:
+            raise Unreadable(_UNREAD + "its Keras file could not be loaded safely (only "
+                             "Keras's own layers can be read)") from None
+
+    def _history(self, record, depth):
+        keras = _keras()
+        history = keras.callbacks.History()
+        history.history = {str(k): [float(x) for x in v] for k, v in record["history"].items()}
+        history.params = {str(k): v for k, v in record["params"].items()
+                          if isinstance(v, (int, float, str, bool, type(None)))}
+        history.epoch = [int(e) for e in record["epoch"]]
+        return history
+
+    def _early_stopping(self, record, depth):
+        keras = _keras()
+        settings = record["settings"]
+        if not isinstance(settings, dict) or set(settings) - set(_EARLY_STOPPING_SETTINGS):
+            raise Unreadable(_UNREAD + "its record is damaged")
+        return keras.callbacks.EarlyStopping(**settings)
+
+    def _keras_object(self, record, depth):
+        keras = _keras()
+        config = record["config"]
+        module = config.get("module") if isinstance(config, dict) else None
+        if not (isinstance(module, str) and module.startswith(_KERAS_CONFIG_PACKAGES)):
+            raise Unreadable(_UNREAD + "it is not one of Keras's own losses, metrics or optimizers")
+        try:
+            return keras.saving.deserialize_keras_object(config, safe_mode=True)
+        except Exception:
+            raise Unreadable(_UNREAD + "its Keras settings could not be read") from None
+
+
+def _unreadable_reason(record):
+    return explain(record.get("why"), record.get("type"))
+
+
+def load(folder, max_bytes=200 * 2**20):
+    """Read what :func:`export` wrote, trusting nothing.
+
+    Returns:
+        ``(values, unreadable)``: name -> value, and name -> why it could not be read.
+    """
+    values, unreadable = {}, {}
+    try:
+        descriptor = os.open(Path(folder) / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "rb") as manifest:
+            text = manifest.read(MAX_MANIFEST_BYTES + 1)
+        if len(text) > MAX_MANIFEST_BYTES:
+            raise ValueError("too long")
+        records = json.loads(text)["values"]
+        if not isinstance(records, dict):
+            raise ValueError("not a mapping")
+    except FileNotFoundError:
+        return values, unreadable
+    except Exception:
+        return values, {"*": _UNREAD + "the answers' manifest is damaged"}
+    reader = _Reader(folder, max_bytes)
+    for name, record in records.items():
+        if not (isinstance(name, str) and name.isidentifier()):
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values[name] = reader.value(record)
+        except Unreadable as reason:
+            unreadable[name] = str(reason)
+        except RecursionError:
+            unreadable[name] = _UNREAD + "its record is damaged"
+    return values, unreadable
