@@ -37,7 +37,9 @@ def student_id(name):
 
 def _lesson_submissions(student, lesson, folder, graded_notebooks):
     """The submissions in one ``<student>/<lesson>/`` folder."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    entries = sorted(p for p in folder.rglob("*") if not p.is_dir() or p.is_symlink())
+    files = [p for p in entries if p.is_file() and not p.is_symlink()]
+    refused = [p.name for p in entries if p not in files]
     notebooks = [p for p in files if p.suffix == ".ipynb" and ".ipynb_checkpoints" not in p.parts]
     others = [p.name for p in files if p not in notebooks and ".ipynb_checkpoints" not in p.parts]
     found = []
@@ -57,6 +59,9 @@ def _lesson_submissions(student, lesson, folder, graded_notebooks):
             submission.problem = f"no {name} was submitted"
         if others and submission.path:
             submission.notes.append("files that are not notebooks were ignored: " + ", ".join(others))
+        if refused:
+            submission.notes.append("links and special files are never followed or graded: "
+                                    + ", ".join(refused))
         found.append(submission)
     return found
 
@@ -72,8 +77,16 @@ def from_folder(root, lessons, lesson=None):
     root = Path(root)
     found = []
     for student_folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if student_folder.is_symlink():
+            found.append(Submission(student_folder.name, lesson or "", "", problem=(
+                "the student's folder is a link, which is never followed")))
+            continue
         for lesson_folder in sorted(p for p in student_folder.iterdir() if p.is_dir()):
             if lesson and lesson_folder.name != lesson:
+                continue
+            if lesson_folder.is_symlink():
+                found.append(Submission(student_folder.name, lesson_folder.name, "", problem=(
+                    "the lesson's folder is a link, which is never followed")))
                 continue
             if lesson_folder.name not in lessons:
                 found.append(Submission(student_folder.name, lesson_folder.name, "",

@@ -93,7 +93,7 @@ def _kernel_spec_folder(job, folder):
     """Write a kernel spec whose kernel runs in the sandbox (or not, if unsafe)."""
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     limits = sandbox.Limits(**job.limits)
-    argv = sandbox.wrap(kernel, job.work, sandbox.kernel_uid(job.slot), limits) \
+    argv = sandbox.wrap(kernel, job.work, job.uid, limits) \
         if job.sandboxed else kernel
     spec = folder / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
@@ -178,7 +178,7 @@ async def _execute(job, notebook, folder):
         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(_kernel_spec_folder(job, folder))]))
     km.connection_file = f"{job.work}/connection.json"
     if job.sandboxed and os.geteuid() == 0:
-        km.sandbox_uid = sandbox.kernel_uid(job.slot)
+        km.sandbox_uid = job.uid
     client = _LimitedClient(
         notebook, km=km, timeout=limits.cell_seconds, startup_timeout=120, allow_errors=True,
         interrupt_on_timeout=True, limits=limits, run=run,

@@ -3,16 +3,20 @@
 Per slot (at most ``jobs`` at once) there are two long-lived processes: an executor that runs
 student notebooks in sandboxed kernels (:mod:`grading.execute`), and a judge, sandboxed too,
 that grades the answer files each run leaves behind (:mod:`grading.judge`). Each lesson's
-reference solution is run once, the same way, and kept in ``<out>/reference/``: the judge
-takes the instructor's context from it. Scoring, the gradebook, feedback and exports happen
+reference solution is run once, the same way, and kept (``<course>/build/reference/`` by
+default, one folder per version of the lesson and the helpers): the judge takes the
+instructor's context from it. Scoring, the gradebook, feedback and exports happen
 here, one at a time, in a fixed order, so the grades do not depend on how many ran at once.
 """
 
+import fcntl
+import os
 import queue
 import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -22,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading import assemble, feedback, gradebook, harvest, judge, records, sandbox, scoring
+from grading import assemble, feedback, gradebook, harvest, judge, records, report, sandbox, scoring
 from grading.execute import VALUES
 from grading.plan import lesson_plan
 from grading.records import Export, Job, Run, SubmissionResult
@@ -36,6 +40,10 @@ class Settings:
     jobs: int = 2
     limits: sandbox.Limits = sandbox.Limits()
     sandboxed: bool = True
+    references: Path = None        # the reference solutions' values (default <course>/build/reference)
+
+    def __post_init__(self):
+        self.references = Path(self.references or Path(self.course) / "build" / "reference").resolve()
 
 
 @dataclass
@@ -72,11 +80,11 @@ def _read_submission(path):
 class _Lesson:
     """One graded notebook of a lesson: its sources, plan and reference values."""
 
-    def __init__(self, course, out, lesson, name):
+    def __init__(self, course, references, lesson, name):
         self.source = nbformat.read(Path(course) / "solutions" / lesson / name, as_version=4)
         self.released = nbformat.read(Path(course) / "notebooks" / lesson / name, as_version=4)
         self.plan = lesson_plan(lesson, name, self.source, self.released)
-        self.folder = Path(out) / "reference" / lesson / f"{Path(name).stem}-{self.plan.fingerprint}"
+        self.folder = Path(references) / lesson / f"{Path(name).stem}-{self.plan.fingerprint}"
         self.ready, self.problem = threading.Event(), None
         if (self.folder / "complete").exists():
             self.ready.set()
@@ -111,26 +119,35 @@ class _Worker:
 
     def __init__(self, argv, log):
         self.argv, self.log, self.process, self.log_file = argv, log, None, None
+        self.pending = b""
+
+    def start(self):
+        """Start the process unless it runs (it then loads while other work goes on)."""
+        if self.process is None or self.process.poll() is not None:
+            self.log_file = self.log_file or open(self.log, "a")
+            self.process = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=self.log_file)
+            self.pending = b""
 
     def ask(self, job_folder, timeout):
         """Send one job; return its answer lines, or raise RuntimeError with what went wrong."""
-        if self.process is None or self.process.poll() is not None:
-            self.log_file = self.log_file or open(self.log, "a")
-            self.process = subprocess.Popen(self.argv, text=True, stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=self.log_file)
-        self.process.stdin.write(f"{job_folder}\n")
+        self.start()
+        self.process.stdin.write(f"{job_folder}\n".encode())
         self.process.stdin.flush()
         lines, deadline = [], time.monotonic() + timeout
+        output = self.process.stdout.fileno()
         while True:
-            ready, _, _ = select.select([self.process.stdout], [], [],
-                                        max(0, deadline - time.monotonic()))
-            line = self.process.stdout.readline() if ready else None
-            if not line:
+            while b"\n" in self.pending:
+                line, self.pending = self.pending.split(b"\n", 1)
+                if line.strip() == b"done":
+                    return lines
+                lines.append(line.decode(errors="replace").strip())
+            ready, _, _ = select.select([output], [], [], max(0, deadline - time.monotonic()))
+            chunk = os.read(output, 1 << 16) if ready else None
+            if not chunk:
                 self.stop()
-                raise RuntimeError("no answer in time" if line is None else "the process stopped")
-            if line.strip() == "done":
-                return lines
-            lines.append(line.strip())
+                raise RuntimeError("no answer in time" if chunk is None else "the process stopped")
+            self.pending += chunk
 
     def stop(self):
         if self.process is not None:
@@ -143,21 +160,21 @@ class _Worker:
 
 
 class _Slot:
-    """A slot's executor and judge."""
+    """A slot's executor and judge, and the sandbox users they run as."""
 
-    def __init__(self, number, out, settings):
+    def __init__(self, number, jobs, settings, users):
         self.number = number
-        jobs = out / "jobs"
+        self.kernel_uid, self.judge_uid = users.kernels[number], users.judges[number]
         self.executor = _Worker([sys.executable, "-m", "grading.execute", "--serve"],
                                 jobs / f"executor-{number}.log")
         judge_command = [sys.executable, "-m", "grading.judge"]
         if settings.sandboxed:
-            scratch = sandbox.prepare_work_folder(jobs / f"judge-{number}",
-                                                  sandbox.judge_uid(number))
+            scratch = sandbox.prepare_work_folder(jobs / f"judge-{number}", self.judge_uid)
             judge_command = sandbox.wrap(
-                judge_command, scratch, sandbox.judge_uid(number), settings.limits,
-                read_only=[jobs, out / "reference", Path(judge.__file__).parent])
+                judge_command, scratch, self.judge_uid, settings.limits,
+                read_only=[jobs, settings.references, Path(judge.__file__).parent])
         self.judge = _Worker(judge_command, jobs / f"judge-{number}.log")
+        self.judge.start()  # it imports TensorFlow while the first notebooks run
 
     def stop(self):
         self.executor.stop()
@@ -173,10 +190,10 @@ def _run_notebook(slot, folder, notebook, exports, settings, attempts=2):
     work = folder / "work"
     nbformat.write(notebook, folder / "input.ipynb")
     for _ in range(attempts):
-        sandbox.clear_slot(slot.number)
+        sandbox.clear_user(slot.kernel_uid)
         shutil.rmtree(work, ignore_errors=True)
-        sandbox.prepare_work_folder(work, sandbox.kernel_uid(slot.number))
-        job = Job(str(work.resolve()), slot.number, exports, asdict(settings.limits),
+        sandbox.prepare_work_folder(work, slot.kernel_uid)
+        job = Job(str(work.resolve()), slot.kernel_uid, exports, asdict(settings.limits),
                   settings.sandboxed)
         records.dump(job, folder / "job.json")
         answer = slot.executor.ask(folder.resolve(), settings.limits.notebook_seconds + 180)
@@ -186,7 +203,7 @@ def _run_notebook(slot, folder, notebook, exports, settings, attempts=2):
         if run.started:
             break
     notes = harvest.harvest(work / VALUES, folder / "values", [e.grade_id for e in exports])
-    sandbox.clear_slot(slot.number)
+    sandbox.clear_user(slot.kernel_uid)
     shutil.rmtree(work, ignore_errors=True)
     return run, notes
 
@@ -203,39 +220,60 @@ def _judge(slot, folder, lesson):
     return judge.read_judgements(lines, lesson.plan)
 
 
-def _reference(lesson, slots, settings, out):
-    """Run a lesson's reference solution once and keep its values for the judge."""
+def _reference(lesson, slots, settings, jobs):
+    """Run a lesson's reference solution once and keep its values for the judge (another
+    grading run that needs the same reference meanwhile waits for it)."""
     slot = slots.get()
+    lock = open(lesson.folder.with_suffix(".lock"), "a")
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (lesson.folder / "complete").exists():
+            return
         shutil.rmtree(lesson.folder, ignore_errors=True)
-        folder = lesson.folder / "run"
+        folder = jobs / f"reference-{lesson.plan.lesson}-{Path(lesson.plan.notebook).stem}"
         folder.mkdir(parents=True)
         notebook = lesson.assemble(lesson.source).notebook
         run, _ = _run_notebook(slot, folder, notebook, lesson.exports(notebook, True), settings)
         if not run.started or run.stop_reason:
             raise RuntimeError(run.stop_reason or "it did not start")
+        lesson.folder.mkdir(parents=True)
         shutil.move(folder / "values", lesson.folder / "values")
         records.dump(lesson.plan, lesson.plan_file)
-        shutil.rmtree(folder)
         (lesson.folder / "complete").touch()
     except Exception as error:  # every submission of this lesson is then not judged
         lesson.problem = f"the reference solution of {lesson.plan.lesson} failed: {error}"
     finally:
+        lock.close()
         slots.put(slot)
         lesson.ready.set()
 
 
+@dataclass
+class _Done:
+    """One submission, run and judged."""
+    run: Run
+    judgements: dict
+    notes: list
+    failure: str = None          # why the judge gave no verdicts, if it did not
+    run_seconds: float = 0.0
+    judge_seconds: float = 0.0
+
+
 def _submission(folder, notebook, lesson, slots, settings):
-    """Run and judge one student's notebook; return (run, judgements, notes, failure)."""
+    """Run and judge one student's notebook."""
     slot = slots.get()
     try:
+        started = time.monotonic()
         run, notes = _run_notebook(slot, folder, notebook,
                                    lesson.exports(notebook, False), settings)
+        ran = time.monotonic()
         lesson.ready.wait()
         if lesson.problem:
-            return run, {}, notes, lesson.problem
+            return _Done(run, {}, notes, "the lesson's reference solution could not be run",
+                         ran - started)
+        waited = time.monotonic()
         judgements, failure = _judge(slot, folder, lesson)
-        return run, judgements, notes, failure
+        return _Done(run, judgements, notes, failure, ran - started, time.monotonic() - waited)
     finally:
         slots.put(slot)
 
@@ -265,8 +303,10 @@ def grade(submissions, settings, progress=print):
     submissions are graded all the same.
     """
     out = Path(settings.out).resolve()
-    (out / "jobs").mkdir(parents=True, exist_ok=True)
-    (out / "reference").mkdir(parents=True, exist_ok=True)
+    # Job folders live in a short temporary path: a kernel's socket path must stay short.
+    jobs = Path(tempfile.mkdtemp(prefix="grading-"))
+    jobs.chmod(0o755)
+    settings.references.mkdir(parents=True, exist_ok=True)
     url = gradebook.db_url(out)
     lessons, failures, results, pending = {}, [], {}, []
     registering = threading.Thread(target=_register, args=(
@@ -281,45 +321,51 @@ def grade(submissions, settings, progress=print):
             else _read_submission(submission.path)
         key = (submission.lesson, submission.notebook)
         if problem is None and key not in lessons:
-            lessons[key] = _Lesson(settings.course, out, *key)
+            lessons[key] = _Lesson(settings.course, settings.references, *key)
         if problem:
             result.error = problem
             continue
         merged = lessons[key].assemble(student)
         result.notes += merged.notes
-        folder = out / "jobs" / f"{number:04d}"
+        folder = jobs / f"{number:04d}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         pending.append((number, folder, merged.notebook, lessons[key]))
 
     slots = queue.Queue()
-    slot_list = [_Slot(n, out, settings) for n in range(settings.jobs)]
+    users = sandbox.claim_users(settings.jobs)
+    slot_list = [_Slot(n, jobs, settings, users) for n in range(settings.jobs)]
     for slot in slot_list:
         slots.put(slot)
-    started = time.monotonic()
+    started, timings = time.monotonic(), []
     with ThreadPoolExecutor(max_workers=settings.jobs) as pool:
         for lesson in lessons.values():
             if not lesson.ready.is_set():
-                pool.submit(_reference, lesson, slots, settings, out)
+                lesson.folder.parent.mkdir(parents=True, exist_ok=True)
+                pool.submit(_reference, lesson, slots, settings, jobs)
         futures = {number: pool.submit(_submission, folder, notebook, lesson, slots, settings)
                    for number, folder, notebook, lesson in pending}
-        for done, (number, folder, _, lesson) in enumerate(pending, 1):
+        for count, (number, folder, _, lesson) in enumerate(pending, 1):
             result = results[number]
             try:
-                run, judgements, notes, failure = futures[number].result()
+                finished = futures[number].result()
             except Exception as error:  # the grader's own process failed on this one
                 result.error = "the grader failed on this notebook"
                 failures.append(f"{result.student}/{result.lesson}: {error}")
                 continue
-            if failure and lesson.problem:
-                failures.append(failure)
-            _take(result, run, judgements, notes, failure, folder, lesson, out, failures)
-            progress(f"[{done}/{len(pending)}] {result.student} {result.lesson}: "
+            if lesson.problem:
+                failures.append(lesson.problem)
+            _take(result, finished, folder, lesson, out, failures)
+            timings.append([result.student, result.lesson, result.notebook,
+                            f"{finished.run_seconds:.1f}", f"{finished.judge_seconds:.2f}",
+                            f"{finished.run.peak_memory_bytes / 2**20:.0f}"])
+            progress(f"[{count}/{len(pending)}] {result.student} {result.lesson}: "
                      f"{result.score:g}/{result.max_score:g} {result.status.value} "
                      f"({time.monotonic() - started:.0f} s)")
 
     for slot in slot_list:
         slot.stop()
+    users.lock.close()
     registering.join()
     ordered = [results[n] for n in sorted(results)]
     for result in ordered:
@@ -335,16 +381,21 @@ def grade(submissions, settings, progress=print):
             Path(result.notebook or "submission").with_suffix(".html")
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(feedback.render(result))
-    if not failures:  # otherwise keep the jobs' logs for a look
-        shutil.rmtree(out / "jobs", ignore_errors=True)
+    report.write_timings(timings, out / "timings.csv")
+    shutil.rmtree(out / "jobs", ignore_errors=True)
+    if failures:  # keep the jobs and their logs for a look
+        shutil.move(jobs, out / "jobs")
+    else:
+        shutil.rmtree(jobs, ignore_errors=True)
     return Graded(ordered, sorted(set(failures)))
 
 
-def _take(result, run, judgements, notes, failure, folder, lesson, out, failures):
+def _take(result, done, folder, lesson, out, failures):
     """Score one finished submission into ``result``; keep its notebook in ``autograded/``."""
+    run, judgements = done.run, done.judgements
     executed = nbformat.read(folder / "executed.ipynb", as_version=4)
-    scoring.score(result, lesson.plan, run, judgements, executed, failure)
-    result.notes += notes
+    scoring.score(result, lesson.plan, run, judgements, executed, done.failure)
+    result.notes += done.notes
     result.notes += [f"cell {index + 1} was stopped at the time limit of a cell"
                      for index in run.timed_out]
     result.notes += [f"the output of cell {index + 1} was cut (too long)"

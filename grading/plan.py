@@ -9,9 +9,11 @@ runs. This is instructor code, read by parsing and by importing ``helpers.checks
 
 import ast
 import builtins
+import functools
 import hashlib
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
@@ -57,6 +59,18 @@ class LessonPlan:
     questions: list[QuestionPlan] = field(default_factory=list)   # in notebook order
     written: list[WrittenPlan] = field(default_factory=list)
     fingerprint: str = ""        # changes whenever the source, the release or FORMAT do
+
+
+@functools.cache
+def _helpers_version():
+    """The course's helpers (which compute the reference values) and the libraries' versions."""
+    import keras
+    import numpy
+    import helpers
+    digest = hashlib.sha256(f"{keras.__version__} {numpy.__version__}".encode())
+    for path in sorted(Path(helpers.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _imports(tree):
@@ -123,5 +137,6 @@ def lesson_plan(lesson, notebook, source, released):
     digest = hashlib.sha256(FORMAT.encode())
     for notebook in (source, released):
         digest.update(nbformat.writes(notebook).encode())
+    digest.update(_helpers_version().encode())
     plan.fingerprint = digest.hexdigest()[:16]
     return plan

@@ -51,7 +51,7 @@ class Export:
 class Job:
     """What the executor runs and how: ``job.json`` in a job folder."""
     work: str                    # the sandbox's only writable folder
-    slot: int                    # parallel slot: picks the sandbox user
+    uid: int                     # the sandbox user (as root)
     exports: list[Export]
     limits: dict
     sandboxed: bool = True

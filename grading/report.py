@@ -13,14 +13,35 @@ def _reason(result):
     return "; ".join(([result.error] if result.error else []) + result.review + result.notes)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet shows as text: one that could start a formula is quoted."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(results, path):
     """Write every result, graded or not, to ``path``."""
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(COLUMNS)
         for r in sorted(results, key=lambda r: (r.student, r.lesson, r.notebook)):
-            writer.writerow([r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}",
-                             r.status.value, _reason(r)])
+            writer.writerow([safe_cell(cell) for cell in (
+                r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}",
+                r.status.value, _reason(r))])
+
+
+TIMING_COLUMNS = ["student", "lesson", "notebook", "run_seconds", "judge_seconds", "peak_memory_mb"]
+
+
+def write_timings(rows, path):
+    """What each submission cost: its notebook's run in the sandbox, and its judging."""
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(TIMING_COLUMNS)
+        writer.writerows([safe_cell(cell) for cell in row] for row in sorted(rows))
 
 
 def _table(header, rows):

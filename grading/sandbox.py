@@ -8,6 +8,7 @@ drops to an unprivileged user of its own (one per parallel slot), so that a limi
 number of processes applies to it alone.
 """
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -22,18 +23,35 @@ import psutil
 
 import helpers
 
-FIRST_SANDBOX_UID = 61000  # as root, slot n's kernels run as uid 61000 + n
-FIRST_JUDGE_UID = 62000    # ... and its judge as uid 62000 + n
+FIRST_SANDBOX_UID = 61000  # as root, kernels run as uids from here, judges from 62000
+UIDS_PER_RUN = 100         # a grading run holds a block of 100 of each (up to 100 slots)
+MAX_RUNS = 9               # grading runs on one machine at once
 
 
-def kernel_uid(slot):
-    """The user a slot's student kernels run as (when grading as root)."""
-    return FIRST_SANDBOX_UID + slot
+@dataclass(frozen=True)
+class Users:
+    """The users one grading run's slots run as (as root): held for the whole run, so that
+    two runs on one machine never share, or kill, each other's sandbox users."""
+    kernels: tuple
+    judges: tuple
+    lock: object = None      # the open, locked file that holds the block
 
 
-def judge_uid(slot):
-    """The user a slot's judge runs as (when grading as root)."""
-    return FIRST_JUDGE_UID + slot
+def claim_users(slots, lock_folder="/tmp"):
+    """Lock a free block of sandbox users for ``slots`` parallel slots."""
+    if slots > UIDS_PER_RUN:
+        raise ValueError(f"at most {UIDS_PER_RUN} slots")
+    for block in range(MAX_RUNS):
+        handle = open(Path(lock_folder) / f"intro-dl-grading-users-{block}.lock", "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        first = FIRST_SANDBOX_UID + 2 * UIDS_PER_RUN * block
+        return Users(tuple(range(first, first + slots)),
+                     tuple(range(first + UIDS_PER_RUN, first + UIDS_PER_RUN + slots)), handle)
+    raise SandboxUnavailable(f"{MAX_RUNS} grading runs are already running on this machine")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -71,8 +89,9 @@ def check_available():
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"{tool} (util-linux) is not installed")
     with tempfile.TemporaryDirectory(prefix="sandbox-check-") as work:
-        prepare_work_folder(work, kernel_uid(0))
-        tried = subprocess.run(wrap([sys.executable, "-c", "pass"], work, kernel_uid(0), Limits()),
+        prepare_work_folder(work, FIRST_SANDBOX_UID - 1)
+        tried = subprocess.run(wrap([sys.executable, "-c", "pass"], work, FIRST_SANDBOX_UID - 1,
+                                    Limits()),
                                capture_output=True, text=True)
     if tried.returncode != 0:
         raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {tried.stderr.strip()}")
@@ -125,12 +144,11 @@ def prepare_work_folder(work, uid):
     return work
 
 
-def clear_slot(slot, timeout=15):
-    """Kill whatever the kernel user of ``slot`` still runs and wait until it is gone, so
-    the next notebook in this slot starts with its whole process allowance (as root only)."""
+def clear_user(uid, timeout=15):
+    """Kill whatever the sandbox user ``uid`` still runs and wait until it is gone, so the
+    next notebook of this slot starts with its whole process allowance (as root only)."""
     if os.geteuid() != 0:
         return
-    uid = kernel_uid(slot)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         left = [p for p in psutil.process_iter(["uids"])

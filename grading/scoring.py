@@ -8,7 +8,7 @@ verdicts come from the judge, which never ran student code.
 """
 
 from grading.assemble import is_answer, is_test, is_written_answer, nbgrader_metadata
-from grading.records import Judgement, Outcome, QuestionResult, SubmissionResult
+from grading.records import Judgement, Outcome, QuestionResult
 
 NOT_JUDGED = "the grader did not judge this answer; the instructor will look at it."
 

@@ -115,6 +115,7 @@ def layer_steps(model):
     An activation layer is merged into the Dense layer before it, even with a
     BatchNormalization between them. A Dense layer with its own activation followed by an
     activation layer is reported as ``"<inner>+<outer>"``, so a doubled activation shows.
+    A functional model's ``InputLayer`` is not a step.
 
     Args:
         model: a Keras model.
@@ -124,6 +125,8 @@ def layer_steps(model):
     """
     steps = []
     for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):  # a functional model's input
+            continue
         if isinstance(layer, keras.layers.Dense):
             steps.append(LayerStep("dense", units=layer.units,
                                    activation=activation_name(layer.activation)))

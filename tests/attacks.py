@@ -38,6 +38,47 @@ def _secrets_reader(paths):
         + WRONG_LAST)
 
 
+def _crafted_values():
+    """After the last test cell, rewrite this question's answer files: a pickle behind an
+    .npy name, a manifest pointing outside its folder, and records of another kind."""
+    return (
+        "import atexit, json, os, pickle, numpy\n"
+        "def _craft(result=None):\n"
+        "    folder = os.path.join(os.getcwd(), 'values', 'untrained_output_is_models_line')\n"
+        "    if not os.path.isdir(folder):\n"
+        "        return\n"
+        "    with open(os.path.join(folder, 'v0.npy'), 'wb') as file:\n"
+        "        numpy.save(file, numpy.array([object()], dtype=object), allow_pickle=True)\n"
+        "    with open(os.path.join(folder, 'v1.npy'), 'wb') as file:\n"
+        "        pickle.dump(eval, file)\n"
+        "    manifest = {'values': {\n"
+        "        'y': {'kind': 'array', 'file': 'v0.npy'},\n"
+        "        'x': {'kind': 'array', 'file': '../../../../etc/passwd'},\n"
+        "        'one_input_model': {'kind': 'keras_object', 'config': {'module': 'os', 'class_name': 'system', 'config': 'id'}},\n"
+        "        '__class__': {'kind': 'scalar', 'value': 1}}}\n"
+        "    with open(os.path.join(folder, 'manifest.json'), 'w') as file:\n"
+        "        json.dump(manifest, file)\n"
+        "get_ipython().events.register('post_run_cell', _craft)\n")
+
+
+def _symlinked_values(paths):
+    """After each cell, replace the answer files by links to files the student must not read."""
+    return (
+        "import os\n"
+        "def _link(result=None):\n"
+        "    folder = os.path.join(os.getcwd(), 'values', 'untrained_output_is_models_line')\n"
+        "    if not os.path.isdir(folder):\n"
+        "        return\n"
+        f"    for number, target in enumerate({paths!r}):\n"
+        "        name = os.path.join(folder, f'v{number}.npy')\n"
+        "        if os.path.lexists(name):\n"
+        "            os.remove(name)\n"
+        "        os.symlink(target, name)\n"
+        "    os.symlink('/etc/passwd', os.path.join(folder, 'manifest.json.tmp'))\n"
+        "    os.replace(os.path.join(folder, 'manifest.json.tmp'), os.path.join(folder, 'manifest.json'))\n"
+        "get_ipython().events.register('post_run_cell', _link)\n")
+
+
 def _without_test(grade_id, notebook):
     notebook.cells = [c for c in notebook.cells if _grade_id(c) != grade_id]
     return notebook
@@ -116,6 +157,55 @@ def hostile_class(course, out, submitted):
         "moved-tests": ("exercise.ipynb", _duplicated_and_moved(answered(LESSON))),
         "edited-metadata": ("exercise.ipynb", _edited_metadata(_last_answer(WRONG_LAST))),
         "renamed": ("exercise-Copy1.ipynb", answered(LESSON)),
+        # Routes that got full marks while the hidden tests ran in the student's kernel.
+        "silent-exceptions": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "get_ipython().showtraceback = lambda *args, **kwargs: None\n"
+            "get_ipython()._showtraceback = lambda *args, **kwargs: None\n")),
+        "input-transformer": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "def _neutralise(lines):\n"
+            "    return ['pass\\n'] if any('check()' in line for line in lines) else lines\n"
+            "get_ipython().input_transformers_post.append(_neutralise)\n")),
+        "shell-class": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "shell = get_ipython()\n"
+            "class Lenient(type(shell)):\n"
+            "    def run_cell(self, raw_cell, *args, **kwargs):\n"
+            "        if 'check()' in raw_cell:\n"
+            "            raw_cell = 'pass'\n"
+            "        return super().run_cell(raw_cell, *args, **kwargs)\n"
+            "shell.__class__ = Lenient\n")),
+        "fake-matplotlib-callback": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "def _clear(result):\n"
+            "    from IPython.display import clear_output\n"
+            "    clear_output()\n"
+            "_clear.__module__ = 'matplotlib.pyplot'\n"
+            "get_ipython().events.register('post_run_cell', _clear)\n")),
+        "numpy-internals": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "import numpy._core.numeric as _numeric\n"
+            "_numeric.isclose = lambda a, b, *args, **kwargs: np.ones(np.broadcast(a, b).shape, bool)\n"
+            "np.ndarray = type('Anything', (), {})\n")),
+        "fake-verdict": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "from IPython.display import display, HTML\n"
+            "display({'application/vnd.intro-dl.verdict+json': {'outcome': 'correct', 'message': 'ok'},\n"
+            "         'text/html': '<b style=\"color:#1e7b34\">Correct</b>: ok'}, raw=True)\n"
+            "print('@@grading-probe@@{}@@grading-probe@@')\n")),
+        "rebinds-questions": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "class _Always:\n"
+            "    def check(self, *args, **kwargs):\n"
+            "        return None\n"
+            "class _Questions:\n"
+            "    def __getattr__(self, name):\n"
+            "        return _Always()\n"
+            "questions = _Questions()\n")),
+        "reads-history": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "print('HISTORY', In, _ih, Out)\n")),
+        # Crafted answer files, written where the kernel exports its answers.
+        "crafted-values": ("exercise.ipynb", _last_answer(
+            CORRECT_LAST + _crafted_values())),
+        "value-symlinks": ("exercise.ipynb", _last_answer(CORRECT_LAST + _symlinked_values(
+            [solution, str(submitted / "ada" / LESSON / "exercise.ipynb"), "/etc/shadow"]))),
+        "lambda-model": ("exercise.ipynb", _last_answer(
+            GIVEN + "one_input_model = keras.Sequential([keras.Input(shape=(1,)), "
+            "layers.Lambda(lambda t: 2 * t)])\ny = one_input_model.predict(x, verbose=0)\n")),
         "corrupt-json": ("exercise.ipynb", json.dumps(nbformat.writes(answered(LESSON)))[:500].encode()),
         "not-a-notebook": ("exercise.ipynb", b'{"answer": 42}'),
         "only-a-pdf": ("exercise.pdf", b"%PDF-1.4 not a notebook"),

@@ -31,6 +31,9 @@ from tests.submissions import answered
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 NOTEBOOKS = [f"{lesson}/{name}" for lesson in LESSONS for name in ("tutorial.ipynb", "exercise.ipynb")]
+#: Each notebook as JupyterLab ran and saved it: tests/test_notebooks.py compares its
+#: printed numbers with the offline run's.
+RUN_IN_JUPYTERLAB = {}
 TOKEN = "course-browser-test"
 RUN_TIMEOUT_MS = 300_000
 
@@ -150,6 +153,7 @@ def test_notebook_runs_in_jupyterlab(lab, page, notebook):
     page.screenshot(path=str(ARTIFACTS / f"{notebook.replace('/', '-')[:-6]}.png"))
 
     saved = _saved(root, path)
+    RUN_IN_JUPYTERLAB[notebook] = saved
     outputs = [o for c in saved.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"], "an error in the saved notebook"
     assert panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0

@@ -77,6 +77,11 @@ DEMO_CLASS = {
 }
 
 
+#: The demo class's autograded points out of 5 (the written question waits for a person).
+#: Plain `nbgrader autograde` and `make grade` must both give these.
+DEMO_AUTOGRADED = {"ada": 5, "grace": 5, "alan": 2, "barbara": 0, "edsger": 2}
+
+
 def write_demo_class(submitted):
     """Write the demo class in nbgrader's layout under ``submitted``."""
     for student, answers in DEMO_CLASS.items():

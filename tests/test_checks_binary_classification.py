@@ -16,27 +16,42 @@ X_TRAIN = np.zeros((10, 23))
 
 # 1) stratified split
 
-@pytest.mark.parametrize("kwargs", [
-    {"test_size": 0.25, "stratify": CREDIT["status"], "random_state": 0},
-    {"test_size": 0.2, "stratify": CREDIT["status"], "random_state": 1},
-], ids=["quarter", "fifth, other seed"])
-def test_split_accepts(kwargs):
-    train, valid = train_test_split(CREDIT, **kwargs)
-    assert_correct(questions.split, credit_train=train, credit_valid=valid)
+def split(**overrides):
+    settings = {"test_size": 0.25, "stratify": CREDIT["status"], "random_state": 0, **overrides}
+    train, valid = train_test_split(CREDIT, **settings)
+    return {"credit_train": train, "credit_valid": valid, "credit": CREDIT}
 
 
-def test_split_rejects():
-    train, valid = train_test_split(CREDIT.sort_values("status"), test_size=0.25, shuffle=False)
-    assert_incorrect(questions.split, "not stratified", credit_train=train, credit_valid=valid)
-    train, valid = train_test_split(CREDIT, test_size=0.25, stratify=CREDIT["status"])
-    assert_incorrect(questions.split, "every row exactly once", credit_train=train,
-                     credit_valid=valid.iloc[:100])
-    assert_incorrect(questions.split, "should be a DataFrame", credit_train=train.to_numpy(),
-                     credit_valid=valid)
+@pytest.mark.parametrize("overrides", [
+    {}, {"test_size": None, "train_size": 0.75}, {"stratify": CREDIT["status"] == "bad"},
+    {"stratify": CREDIT["status"].to_numpy()},
+], ids=["quarter", "train_size", "0/1 stratify (classes numbered the other way)", "array"])
+def test_split_accepts(overrides):
+    assert_correct(questions.split, **split(**overrides))
+
+
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"test_size": 0.2}, "validation split has 808 of the 4039 rows"),
+    ({"random_state": 1}, "not the one `random_state=0` gives"),
+    ({"stratify": None}, "not stratified"),
+], ids=["a fifth", "other seed", "not stratified"])
+def test_split_rejects(overrides, fragment):
+    assert_incorrect(questions.split, fragment, **split(**overrides))
+
+
+def test_split_rejects_mixed_up_parts():
+    answer = split()
+    train, valid = answer["credit_train"], answer["credit_valid"]
+    assert_incorrect(questions.split, "swapped", credit=CREDIT, credit_train=valid,
+                     credit_valid=train)
+    assert_incorrect(questions.split, "every row exactly once", credit=CREDIT,
+                     credit_train=train, credit_valid=valid.iloc[:100])
+    assert_incorrect(questions.split, "should be a DataFrame", credit=CREDIT,
+                     credit_train=train.to_numpy(), credit_valid=valid)
 
 
 def test_split_not_attempted():
-    assert_not_attempted(questions.split, "credit_train", "credit_valid")
+    assert_not_attempted(questions.split, "credit_train", "credit_valid", credit=CREDIT)
 
 
 # 2) the classifier
@@ -78,8 +93,9 @@ def test_classifier_not_attempted():
     ("binary_crossentropy", ["binary_accuracy"]),
     (keras.losses.BinaryCrossentropy(), [keras.metrics.BinaryAccuracy()]),
     ("binary_crossentropy", ["accuracy"]),
+    ("binary_crossentropy", ("binary_accuracy",)),
     (keras.losses.binary_crossentropy, [keras.metrics.binary_accuracy, "auc"]),
-], ids=["strings", "objects", "'accuracy'", "functions plus AUC"])
+], ids=["strings", "objects", "'accuracy'", "a tuple", "functions plus AUC"])
 def test_compile_accepts(loss, metrics):
     model = classifier()
     model.compile(optimizer=keras.optimizers.Adam(), loss=loss, metrics=metrics)
@@ -93,7 +109,8 @@ def test_compile_accepts(loss, metrics):
     ("adam", "binary_crossentropy", [], "metrics: none"),
     ("adam", "binary_crossentropy", [keras.metrics.Accuracy()], "exactly equal to the labels"),
     ("sgd", "binary_crossentropy", ["binary_accuracy"], "the SGD optimizer"),
-], ids=["mse", "from logits", "no metric", "Accuracy object", "sgd"])
+    (keras.optimizers.AdamW(), "binary_crossentropy", ["binary_accuracy"], "the AdamW optimizer"),
+], ids=["mse", "from logits", "no metric", "Accuracy object", "sgd", "AdamW"])
 def test_compile_rejects(optimizer, loss, metrics, fragment):
     model = classifier()
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
@@ -111,34 +128,76 @@ def stopping(**overrides):
     return keras.callbacks.EarlyStopping(**settings)
 
 
-def train(callbacks, epochs=200, validation=True):
+def train(callbacks, epochs=200, batch_size=512, **fit):
+    """Train with a large learning rate, so the validation loss soon stalls; return the
+    question's variables."""
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(200, 23)).astype("float32")
-    y = rng.integers(0, 2, size=200).astype("float32")  # noise: the validation loss stalls
+    X = rng.normal(size=(1400, 23)).astype("float32")
+    y = (X[:, 0] + rng.normal(size=1400) > 0).astype("float32")  # a signal and some noise
+    X_train, y_train, X_valid, y_valid = X[300:], y[300:], X[:300], y[:300]
+    keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(23,)), layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.Adam(0.1), loss="binary_crossentropy")
-    extra = {"validation_data": (X[:50], y[:50])} if validation else {}
-    return model.fit(X, y, epochs=epochs, batch_size=200, callbacks=callbacks, verbose=0, **extra)
+    fit = {"x": X_train, "y": y_train, "validation_data": (X_valid, y_valid), **fit}
+    history = model.fit(epochs=epochs, batch_size=batch_size, callbacks=callbacks, verbose=0,
+                        **fit)
+    return {"history": history, "model": model, "X_train": X_train, "y_train": y_train,
+            "X_valid": X_valid, "y_valid": y_valid}
 
 
-def test_training_accepts_early_stopped_history():
+def recorded(epochs_run=30, epochs=200, steps=3, validation=True):
+    """A ``History`` as `fit` leaves it, for the checks that read only the record."""
+    history = keras.callbacks.History()
+    history.params = {"verbose": 0, "epochs": epochs, "steps": steps}
+    history.epoch = list(range(epochs_run))
+    history.history = {"loss": [0.5] * epochs_run}
+    if validation:
+        history.history["val_loss"] = [0.6] * epochs_run
+    return history
+
+
+@pytest.fixture(scope="module")
+def answer():
+    """The question's variables after training with the asked-for callback."""
+    return train([stopping()])
+
+
+def test_training_accepts_early_stopped_history(answer):
+    assert_correct(questions.training, early_stopping=stopping(), **answer)
+    callback = stopping(min_delta=-0.001, verbose=0, mode="min")
+    assert_correct(questions.training, early_stopping=callback, **train([callback]))
+
+
+def test_training_rejects_callback_settings(answer):
+    assert_incorrect(questions.training, "`patience` is 3", early_stopping=stopping(patience=3),
+                     **answer)
+    assert_incorrect(questions.training, "`mode='max'`", early_stopping=stopping(mode="max"),
+                     **answer)
+
+
+@pytest.mark.parametrize("history, fragment", [
+    (recorded(epochs_run=200), "ran all 200 epochs"),
+    (recorded(epochs=30), "was asked for 30 epochs"),
+    (recorded(validation=False), "pass `validation_data`"),
+    (recorded(steps=35), "batches of 512 take 3"),
+    (recorded(steps=1), "as many as the validation split give"),
+], ids=["no callback", "epochs", "no validation data", "batch size", "on the validation data"])
+def test_training_rejects_how_fit_was_called(answer, history, fragment):
+    assert_incorrect(questions.training, fragment, early_stopping=stopping(),
+                     **{**answer, "history": history})
+
+
+def test_training_rejects_the_wrong_validation_data_or_model(answer):
     callback = stopping()
-    assert_correct(questions.training, history=train([callback]), early_stopping=callback)
-    callback = stopping(min_delta=-0.001, verbose=0)
-    assert_correct(questions.training, history=train([callback]), early_stopping=callback)
+    on_train = train([callback], validation_data=(answer["X_train"], answer["y_train"]))
+    assert_incorrect(questions.training, "measured on the training data",
+                     early_stopping=callback, **on_train)
+    fresh = keras.Sequential([keras.Input(shape=(23,)), layers.Dense(1, activation="sigmoid")])
+    fresh.compile(optimizer="adam", loss="binary_crossentropy")
+    assert_incorrect(questions.training, "Train `model` itself", early_stopping=callback,
+                     **{**answer, "model": fresh})
 
 
-def test_training_rejects():
-    callback = stopping()
-    assert_incorrect(questions.training, "ran all 200 epochs", history=train([]),
-                     early_stopping=callback)
-    assert_incorrect(questions.training, "was asked for 30 epochs",
-                     history=train([callback], epochs=30), early_stopping=callback)
-    assert_incorrect(questions.training, "`patience` is 3", history=train([stopping(patience=3)]),
-                     early_stopping=stopping(patience=3))
-    assert_incorrect(questions.training, "pass `validation_data`",
-                     history=train([], epochs=200, validation=False), early_stopping=stopping())
-
-
-def test_training_not_attempted():
-    assert_not_attempted(questions.training, "history", early_stopping=stopping())
+def test_training_not_attempted(answer):
+    answer = {name: value for name, value in answer.items() if name != "history"}
+    assert_not_attempted(questions.training, "history", early_stopping=stopping(), **answer)

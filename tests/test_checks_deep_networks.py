@@ -28,6 +28,11 @@ def test_input_shape_rejects(shape, fragment):
     assert_incorrect(questions.input_shape, fragment, not_revealing=("8",), input_shape=shape)
 
 
+def test_input_shape_says_it_cannot_tell_a_typed_number():
+    feedback = questions.input_shape.feedback({"input_shape": (8,)})
+    assert feedback.correct and "sees only the value" in feedback.message
+
+
 def test_input_shape_not_attempted():
     assert_not_attempted(questions.input_shape, "input_shape")
 
@@ -75,6 +80,59 @@ def test_deep_model_rejects(build, fragment):
     assert_incorrect(questions.deep_model, fragment, model=build())
 
 
+def functional(hidden_units, separate=False):
+    inputs = INPUT(shape=(8,))
+    x = inputs
+    for units in hidden_units:
+        x = layers.Dense(units)(x) if separate else layers.Dense(units, activation="relu")(x)
+        x = layers.ReLU()(x) if separate else x
+    return keras.Model(inputs, layers.Dense(1)(x))
+
+
+def test_deep_model_accepts_the_functional_api():
+    assert_correct(questions.deep_model, model=functional([512, 512, 512]))
+
+
+class _Subclassed(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = [layers.Dense(512, activation="relu") for _ in range(3)]
+        self.out = layers.Dense(1)
+
+    def call(self, x):
+        for layer in self.hidden:
+            x = layer(x)
+        return self.out(x)
+
+
+def _shared_layer():
+    inputs = INPUT(shape=(8,))
+    shared = layers.Dense(512, activation="relu")
+    x = layers.Dense(512, activation="relu")(inputs)
+    x = shared(shared(x))  # four hidden layers from three Dense objects, one of them used twice
+    return keras.Model(inputs, layers.Dense(1)(layers.Dense(512, activation="relu")(x)))
+
+
+@pytest.mark.parametrize("build, fragment", [
+    (lambda: deep(lambda: [layers.Dense(512, activation="relu"), layers.Dropout(0.3)]),
+     "a layer the question does not ask for, Dropout(0.3)"),
+    (lambda: sequential(layers.Rescaling(0.1), *[layers.Dense(512, activation="relu")
+                                                for _ in range(3)], layers.Dense(1)),
+     "a layer the question does not ask for, Rescaling"),
+    (lambda: deep(lambda: [layers.Dense(512, activation="relu", use_bias=False)]),
+     "Hidden layer 1 has no bias"),
+    (lambda: deep(lambda: [layers.Dense(512, activation="relu")],
+                  output=layers.Dense(1, use_bias=False)), "The output layer has no bias"),
+    (_Subclassed, "a model of your own class"),
+], ids=["dropout", "rescaling", "no bias", "output without bias", "subclass"])
+def test_deep_model_rejects_more(build, fragment):
+    assert_incorrect(questions.deep_model, fragment, model=build())
+
+
+def test_deep_model_rejects_a_layer_used_twice():
+    assert_incorrect(questions.deep_model, "call each layer once", model=_shared_layer())
+
+
 def test_deep_model_rejects_missing_or_wrong_input():
     def stack():
         return [layers.Dense(512, activation="relu") for _ in range(3)] + [layers.Dense(1)]
@@ -102,6 +160,11 @@ def test_activation_layers_accepts(activation_layer):
     assert_correct(questions.activation_layers, model_with_activation_layers=model)
 
 
+def test_activation_layers_accepts_the_functional_api():
+    assert_correct(questions.activation_layers,
+                   model_with_activation_layers=functional([32, 32], separate=True))
+
+
 @pytest.mark.parametrize("build, fragment", [
     (lambda: sequential(layers.Dense(32, activation="relu"), layers.Dense(32, activation="relu"),
                         layers.Dense(1)), "its ReLU inside the Dense layer"),
@@ -110,7 +173,10 @@ def test_activation_layers_accepts(activation_layer):
                         layers.Activation("relu"), layers.Dense(1)), "has 64 units"),
     (lambda: sequential(layers.Dense(32), layers.Activation("tanh"), layers.Dense(32),
                         layers.Activation("relu"), layers.Dense(1)), "applies `tanh`"),
-], ids=["fused", "none", "units", "tanh"])
+    (lambda: sequential(layers.Dense(32), layers.Activation("relu"), layers.Dense(32),
+                        layers.Activation("relu"), layers.BatchNormalization(), layers.Dense(1)),
+     "a layer the question does not ask for, BatchNormalization"),
+], ids=["fused", "none", "units", "tanh", "batch norm"])
 def test_activation_layers_rejects(build, fragment):
     assert_incorrect(questions.activation_layers, fragment, model_with_activation_layers=build())
 

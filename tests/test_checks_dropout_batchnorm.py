@@ -49,6 +49,15 @@ def test_dropout_model_rejects(stack, fragment):
                      X_train=X_TRAIN)
 
 
+def test_dropout_model_accepts_the_functional_api():
+    inputs = keras.Input(shape=(40,))
+    x = inputs
+    for layer in [layer for _ in range(3) for layer in hidden_with_dropout()]:
+        x = layer(x)
+    functional = keras.Model(inputs, layers.Dense(1)(x))
+    assert_correct(questions.dropout_model, dropout_model=functional, X_train=X_TRAIN)
+
+
 def test_dropout_model_not_attempted():
     assert_not_attempted(questions.dropout_model, "dropout_model", X_train=X_TRAIN)
 
@@ -75,8 +84,8 @@ def test_batchnorm_model_accepts(stack):
 @pytest.mark.parametrize("stack, fragment", [
     (batchnorm_stack(first_norm=False), "Layer 1 of `batchnorm_model` is Dense(512, relu)"),
     ([layers.BatchNormalization()] + [layers.Dense(512, activation="relu") for _ in range(3)]
-     + [layers.Dense(1)], "Layer 3 of `batchnorm_model` is Dense(512, relu), where the question "
-     "puts a BatchNormalization layer"),
+     + [layers.Dense(1)], ("Layer 3 of `batchnorm_model` is Dense(512, relu), where the "
+                           "question puts a BatchNormalization layer")),
     (batchnorm_stack(units=256), "256 units"),
     (batchnorm_stack()[:-1] + [layers.Dense(1, activation="relu")], "applies `relu`"),
 ], ids=["no input normalization", "no hidden normalization", "units", "relu output"])

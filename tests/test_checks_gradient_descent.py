@@ -10,6 +10,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from helpers import data
 from helpers.checks import gradient_descent as questions
+from helpers.checks import training_judges
+from helpers.checks.core import Question
 from tests.checking import assert_correct, assert_incorrect, assert_not_attempted
 
 AUTO = data.auto()
@@ -50,6 +52,11 @@ def test_preprocessing_rejects():
                      **{**answers, "X_valid": refitted.transform(VALID)})
 
 
+def test_preprocessing_says_it_compares_values_only():
+    feedback = questions.preprocessing.feedback(features(SCALE, ONE_HOT))
+    assert feedback.correct and "compares the values, not how you made them" in feedback.message
+
+
 def test_preprocessing_not_attempted():
     assert_not_attempted(questions.preprocessing, "X_train", "X_valid",
                          auto_train=TRAIN, auto_valid=VALID)
@@ -78,7 +85,10 @@ def test_compile_accepts(optimizer, loss):
     ("sgd", "mae", "the SGD optimizer"),
     ("adam", "mse", "mean squared error as its loss"),
     ("rmsprop", keras.losses.Huber(), "RMSprop"),
-], ids=["sgd", "mse", "rmsprop"])
+    ("adamw", "mae", "the AdamW optimizer"),
+    (keras.optimizers.AdamW(), "mae", "the AdamW optimizer"),
+    ("adam", keras.losses.MeanAbsoluteError, "`keras.losses.MeanAbsoluteError()`"),
+], ids=["sgd", "mse", "rmsprop", "adamw", "AdamW object", "loss class"])
 def test_compile_rejects(optimizer, loss, fragment):
     compiled = model()
     compiled.compile(optimizer=optimizer, loss=loss)
@@ -92,38 +102,79 @@ def test_compile_not_attempted_for_an_uncompiled_model():
 
 # 3) training
 
-X_TRAIN = np.zeros((294, 9))
-Y_TRAIN = np.zeros(294)
-VALIDATION = (np.zeros((98, 9)), np.zeros(98))
+_RNG = np.random.default_rng(0)
+X_TRAIN, X_VALID = _RNG.normal(size=(294, 9)), _RNG.normal(size=(98, 9))
+Y_TRAIN, Y_VALID = X_TRAIN.sum(axis=1) + 20, X_VALID.sum(axis=1) + 20
+DATA = {"X_train": X_TRAIN, "X_valid": X_VALID, "y_train": Y_TRAIN, "y_valid": Y_VALID}
+SHORT = 2  # epochs of the quick variant of the question, for the messages
+short_training = Question(
+    questions.training.names,
+    lambda history, model, X_train, X_valid, y_train, y_valid: training_judges.trained(
+        history, model, SHORT, questions.BATCH_SIZE, (X_train, y_train), (X_valid, y_valid)),
+    given=questions.training.given,
+)
 
 
-def fit(**kwargs):
+def compiled_model():
     compiled = model()
     compiled.compile(optimizer="adam", loss="mae")
-    return compiled.fit(X_TRAIN, Y_TRAIN, verbose=0, **kwargs)
+    return compiled
+
+
+def fit(x=X_TRAIN, y=Y_TRAIN, epochs=SHORT, **kwargs):
+    """The answer names after training a fresh compiled model with ``fit(x, y, **kwargs)``."""
+    compiled = compiled_model()
+    history = compiled.fit(x, y, epochs=epochs, verbose=0, **kwargs)
+    return {**DATA, "history": history, "model": compiled}
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"validation_data": VALIDATION, "batch_size": 32, "epochs": 50},
-    {"validation_data": VALIDATION, "batch_size": 32, "epochs": 50, "shuffle": False},
-], ids=["validation_data", "no shuffle"])
+    {"validation_data": (X_VALID, Y_VALID), "batch_size": 32},
+    {"validation_data": [X_VALID, Y_VALID], "batch_size": 32, "shuffle": False},
+], ids=["validation_data", "list, no shuffle"])
 def test_training_accepts(kwargs):
-    assert_correct(questions.training, history=fit(**kwargs), X_train=X_TRAIN)
+    assert_correct(short_training, **fit(**kwargs))
 
 
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"validation_data": VALIDATION, "batch_size": 32, "epochs": 5}, "ran for 5 epochs"),
-    ({"validation_data": VALIDATION, "batch_size": 128, "epochs": 50}, "Check `batch_size`"),
-    ({"batch_size": 32, "epochs": 50}, "pass `validation_data"),
-], ids=["epochs", "batch size", "no validation"])
-def test_training_rejects(kwargs, fragment):
-    assert_incorrect(questions.training, fragment, history=fit(**kwargs), X_train=X_TRAIN)
+def test_training_says_it_cannot_see_the_batch_size():
+    feedback = short_training.feedback(fit(validation_data=(X_VALID, Y_VALID), batch_size=31))
+    assert feedback.correct, feedback.message  # 31 gives the same 10 steps as 32
+    assert "not the batch size itself" in feedback.message
+
+
+class _StopAtOnce(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.stop_training = True
+
+
+@pytest.mark.parametrize("answers, fragment", [
+    (fit(epochs=1, validation_data=(X_VALID, Y_VALID), batch_size=32), "ran for 1 epochs"),
+    (fit(validation_data=(X_VALID, Y_VALID), batch_size=32, callbacks=[_StopAtOnce()]),
+     "stopped after 1 of its 2 epochs"),
+    (fit(validation_data=(X_VALID, Y_VALID), batch_size=128), "with the batch size the question gives"),
+    (fit(x=X_TRAIN[:200], y=Y_TRAIN[:200], validation_data=(X_VALID, Y_VALID), batch_size=32),
+     "Train on the whole training split"),
+    (fit(batch_size=32), "pass `validation_data"),
+    (fit(validation_data=(X_TRAIN, Y_TRAIN), batch_size=32), "measured on the training data"),
+    (fit(x=X_VALID, y=Y_VALID, validation_data=(X_TRAIN, Y_TRAIN), batch_size=32),
+     "measured on the training data"),
+    (fit(x=X_VALID, y=Y_VALID, validation_data=(X_VALID, Y_VALID), batch_size=32),
+     "as many as the validation split"),
+    (fit(validation_split=0.25, batch_size=32), "`validation_data=(X_valid, y_valid)`"),
+    ({**fit(validation_data=(X_VALID, Y_VALID), batch_size=32), "model": compiled_model()},
+     "Train `model` itself"),
+], ids=["epochs", "stopped early", "batch size", "subset", "no validation",
+        "validated on training data", "swapped", "trained on validation data",
+        "validation_split", "another model"])
+def test_training_rejects(answers, fragment):
+    assert_incorrect(short_training, fragment, **answers)
 
 
 def test_training_rejects_the_model_instead_of_its_history():
-    assert_incorrect(questions.training, "what `model.fit(...)` returns", history=model(),
-                     X_train=X_TRAIN)
+    answers = fit(validation_data=(X_VALID, Y_VALID), batch_size=32)
+    assert_incorrect(short_training, "what `model.fit(...)` returns",
+                     **{**answers, "history": answers["model"]})
 
 
 def test_training_not_attempted():
-    assert_not_attempted(questions.training, "history", X_train=X_TRAIN)
+    assert_not_attempted(questions.training, "history", model=model(), **DATA)

@@ -41,6 +41,12 @@ def test_model_accepts(model):
     assert_correct(questions.model, model=model)
 
 
+def test_model_accepts_the_functional_api():
+    inputs = keras.Input(shape=(28, 28))
+    x = layers.Dropout(0.2)(layers.Dense(128, activation="relu")(layers.Flatten()(inputs)))
+    assert_correct(questions.model, model=keras.Model(inputs, layers.Dense(10)(x)))
+
+
 def test_model_accepts_the_older_input_shape_form():
     with pytest.warns(UserWarning, match="input_shape"):
         model = keras.Sequential([layers.Flatten(input_shape=(28, 28)),
@@ -69,29 +75,45 @@ def test_model_not_attempted():
 
 # 2) untrained loss
 
-def test_untrained_loss_accepts_tensor_array_and_float():
+def untrained(loss_fn=LOGITS_LOSS, value=None):
+    """The untrained-loss question's variables, the loss computed as the question asks."""
     model = digit_model()
-    value = LOGITS_LOSS(Y_TRAIN, model(X_TRAIN))
-    for answer in (value, value.numpy(), float(value)):
-        assert_correct(questions.untrained_loss, loss_fn=LOGITS_LOSS, untrained_loss=answer)
+    if value is None:
+        value = LOGITS_LOSS(Y_TRAIN[:1000], model(X_TRAIN[:1000]))
+    return {"loss_fn": loss_fn, "untrained_loss": value, "model": model,
+            "x_train": X_TRAIN, "y_train": Y_TRAIN}
+
+
+def test_untrained_loss_accepts_tensor_array_and_float():
+    answer = untrained()
+    value = answer["untrained_loss"]
+    for form in (value, value.numpy(), float(value), np.float64(value)):
+        assert_correct(questions.untrained_loss, **{**answer, "untrained_loss": form})
 
 
 def test_untrained_loss_rejects():
-    model = digit_model()
-    from_probabilities = keras.losses.SparseCategoricalCrossentropy()
+    answer = untrained()
+    model = answer["model"]
     assert_incorrect(questions.untrained_loss, "with `from_logits=True`",
-                     loss_fn=from_probabilities, untrained_loss=2.3)
+                     **{**answer, "loss_fn": keras.losses.SparseCategoricalCrossentropy()})
     assert_incorrect(questions.untrained_loss, "far from what near-uniform guesses",
-                     loss_fn=LOGITS_LOSS,
-                     untrained_loss=LOGITS_LOSS(Y_TRAIN, model(X_TRAIN * 255.0)))
+                     **{**answer, "untrained_loss": LOGITS_LOSS(Y_TRAIN, model(X_TRAIN * 255.0))})
     assert_incorrect(questions.untrained_loss, "should be a single number",
-                     loss_fn=LOGITS_LOSS, untrained_loss=model(X_TRAIN[:3]))
+                     **{**answer, "untrained_loss": model(X_TRAIN[:3])})
     assert_incorrect(questions.untrained_loss, "computes mean squared error",
-                     loss_fn=keras.losses.MeanSquaredError(), untrained_loss=2.3)
+                     **{**answer, "loss_fn": keras.losses.MeanSquaredError()})
+    assert_incorrect(questions.untrained_loss, "rather than typing a number",
+                     **{**answer, "untrained_loss": 2.3})
+    assert_incorrect(questions.untrained_loss, "rather than typing a number",
+                     **{**answer, "untrained_loss": LOGITS_LOSS(Y_TRAIN[:10], model(X_TRAIN[:10]))})
+    flat = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10)])
+    assert_incorrect(questions.untrained_loss, "fix `model` first (question 1)",
+                     **{**answer, "model": flat})
 
 
 def test_untrained_loss_not_attempted():
-    assert_not_attempted(questions.untrained_loss, "loss_fn", "untrained_loss")
+    assert_not_attempted(questions.untrained_loss, "loss_fn", "untrained_loss",
+                         model=digit_model(), x_train=X_TRAIN, y_train=Y_TRAIN)
 
 
 # 3) compile
@@ -119,30 +141,57 @@ def test_compile_rejects(loss, metrics, fragment):
     assert_incorrect(questions.compile_settings, fragment, model=model)
 
 
+def test_compile_rejects_adamw():
+    model = digit_model()
+    model.compile(optimizer=keras.optimizers.AdamW(), loss=LOGITS_LOSS, metrics=["accuracy"])
+    fragment = "the AdamW optimizer"
+    assert_incorrect(questions.compile_settings, fragment, model=model)
+
+
 # 4) training, 5) evaluation, 6) probabilities, 7) prediction
+
+def recorded(epochs=5, steps=16, epochs_run=None):
+    """A ``History`` as `fit` leaves it, for the checks that read only the record."""
+    history = keras.callbacks.History()
+    history.params = {"verbose": 0, "epochs": epochs, "steps": steps}
+    history.epoch = list(range(epochs if epochs_run is None else epochs_run))
+    history.history = {"loss": [0.5] * len(history.epoch)}
+    return history
+
 
 def test_training(trained):
     model, history, _ = trained
-    assert_correct(questions.training, history=history)
-    assert_incorrect(questions.training, "ran for 1 epochs",
-                     history=model.fit(X_TRAIN[:10], Y_TRAIN[:10], epochs=1, verbose=0))
-    assert_incorrect(questions.training, "what `model.fit(...)` returns", history=model)
-    assert_not_attempted(questions.training, "history")
+    splits = {"x_train": X_TRAIN, "x_test": X_TEST}
+    assert_correct(questions.training, history=history, **splits)
+    assert_incorrect(questions.training, "ran for 1 epochs", history=recorded(epochs=1),
+                     **splits)
+    assert_incorrect(questions.training, "stopped after 3 of its 5 epochs",
+                     history=recorded(epochs_run=3), **splits)
+    assert_incorrect(questions.training, "as many as the test images give",
+                     history=recorded(steps=7), **splits)
+    assert_incorrect(questions.training, "batches of 32 take 16", history=recorded(steps=8),
+                     **splits)
+    assert_incorrect(questions.training, "what `model.fit(...)` returns", history=model, **splits)
+    assert_not_attempted(questions.training, "history", **splits)
 
 
 def test_evaluation(trained):
     model, _, _ = trained
     loss, accuracy = model.evaluate(X_TEST, Y_TEST, verbose=0)
     context = {"model": model, "x_test": X_TEST, "y_test": Y_TEST}
-    assert_correct(questions.evaluation, test_accuracy=accuracy, **context)
-    assert_correct(questions.evaluation, test_accuracy=np.float32(accuracy), **context)
-    _, train_accuracy = model.evaluate(X_TRAIN, Y_TRAIN, verbose=0)
+    assert_correct(questions.evaluation, test_loss=loss, test_accuracy=accuracy, **context)
+    assert_correct(questions.evaluation, test_loss=np.float32(loss),
+                   test_accuracy=np.float32(accuracy), **context)
+    train_loss, train_accuracy = model.evaluate(X_TRAIN, Y_TRAIN, verbose=0)
     assert_incorrect(questions.evaluation, "not the model's accuracy on the test split",
-                     test_accuracy=train_accuracy, **context)
+                     test_loss=train_loss, test_accuracy=train_accuracy, **context)
     assert_incorrect(questions.evaluation, "a fraction between 0 and 1",
-                     test_accuracy=accuracy * 100, **context)
-    assert_incorrect(questions.evaluation, "not the model's accuracy", test_accuracy=loss, **context)
-    assert_not_attempted(questions.evaluation, "test_accuracy", **context)
+                     test_loss=loss, test_accuracy=accuracy * 100, **context)
+    assert_incorrect(questions.evaluation, "swapped", test_loss=accuracy, test_accuracy=loss,
+                     **context)
+    assert_incorrect(questions.evaluation, "`test_loss` is not the model's loss",
+                     test_loss=round(loss, 1) + 0.05, test_accuracy=accuracy, **context)
+    assert_not_attempted(questions.evaluation, "test_accuracy", test_loss=loss, **context)
 
 
 def test_probabilities(trained):

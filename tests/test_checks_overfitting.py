@@ -28,7 +28,9 @@ def test_linear_model_accepts(model):
     (stack(layers.Dense(1), n_inputs=29), "expects examples of shape (29,)"),
     (stack(layers.Dense(16, activation="relu"), layers.Dense(1)), "has 2 Dense layers"),
     (stack(layers.Dense(1, activation="relu")), "applies `relu`"),
-], ids=["inputs", "hidden layer", "relu"])
+    (stack(layers.Dense(1, use_bias=False)), "The Dense layer has no bias"),
+    (stack(layers.Dropout(0.2), layers.Dense(1)), "a layer the question does not ask for"),
+], ids=["inputs", "hidden layer", "relu", "no bias", "dropout"])
 def test_linear_model_rejects(model, fragment):
     assert_incorrect(questions.linear_model, fragment, linear_model=model, X_train=X_TRAIN)
 
@@ -86,7 +88,14 @@ def test_early_stopping_accepts(callback):
     (keras.callbacks.EarlyStopping(monitor="loss", min_delta=0.001, patience=5,
                                    restore_best_weights=True), "watches `loss`"),
     (keras.callbacks.ModelCheckpoint("model.keras"), "is a ModelCheckpoint"),
-], ids=["no restore", "min_delta", "patience", "training loss", "other callback"])
+    (keras.callbacks.EarlyStopping(min_delta=0.001, patience=5, restore_best_weights=True,
+                                   mode="max"), "`mode='max'`"),
+    (keras.callbacks.EarlyStopping(min_delta=0.001, patience=5, restore_best_weights=True,
+                                   baseline=0.5), "`baseline` is 0.5"),
+    (keras.callbacks.EarlyStopping(min_delta=0.001, patience=5, restore_best_weights=True,
+                                   start_from_epoch=10), "`start_from_epoch` is 10"),
+], ids=["no restore", "min_delta", "patience", "training loss", "other callback", "mode max",
+        "baseline", "start_from_epoch"])
 def test_early_stopping_rejects(callback, fragment):
     assert_incorrect(questions.early_stopping, fragment, early_stopping=callback)
 

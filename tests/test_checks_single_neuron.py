@@ -103,7 +103,15 @@ def test_weights_rejects():
                      w=np.random.default_rng(5).normal(size=(10, 1)), b=b)
     assert_incorrect(questions.weights, "not the shape of your model's bias", model=model,
                      w=w, b=np.zeros(3))
-    assert_incorrect(questions.weights, "fix `model` first", model=linear_unit(3), w=w, b=b)
+    two_layers = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(4), layers.Dense(1)])
+    assert_incorrect(questions.weights, "fix `model` first", model=two_layers, w=w, b=b)
+
+
+def test_weights_are_judged_against_the_learners_own_model():
+    """A wrong model (question 2) does not cost this question: w and b are its weights."""
+    relu = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(1, activation="relu")])
+    w, b = relu.weights
+    assert_correct(questions.weights, model=relu, w=w, b=b)
 
 
 def test_weights_not_attempted():
@@ -131,6 +139,8 @@ def test_untrained_output_rejects():
                      one_input_model=model, x=X_GRID, y=model.predict(X_GRID[:10], verbose=0))
     assert_incorrect(questions.untrained_output, "expects examples of shape (2,)",
                      one_input_model=linear_unit(2), x=X_GRID, y=np.zeros(100))
+    assert_incorrect(questions.untrained_output, "`x` is not the one the answer cell gives",
+                     one_input_model=model, x=X_GRID[:10], y=model.predict(X_GRID[:10], verbose=0))
 
 
 def test_untrained_output_not_attempted():

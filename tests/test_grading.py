@@ -17,14 +17,13 @@ import pytest
 
 from tests import attacks
 from tests.conftest import REPO
-from tests.submissions import DEMO_CLASS, DEMO_LESSON, write_demo_class
+from tests.submissions import DEMO_AUTOGRADED, DEMO_CLASS, DEMO_LESSON, write_demo_class
 
 pytestmark = pytest.mark.grading
 
 DEMO_SCORES = {  # student -> (score, status): the written question (2 points) waits for a person
-    "ada": (5, "to mark by hand"), "grace": (5, "to mark by hand"), "alan": (1, "to mark by hand"),
-    "barbara": (0, "graded"), "edsger": (2, "to mark by hand"),
-}
+    student: (score, "graded" if student == "barbara" else "to mark by hand")
+    for student, score in DEMO_AUTOGRADED.items()}
 NBGRADER = str(Path(sys.executable).with_name("nbgrader"))
 
 
@@ -100,6 +99,13 @@ def test_demo_grades_are_in_nbgraders_gradebook(demo):
     assert exported == {student: score for student, (score, _) in DEMO_SCORES.items()}
 
 
+def _hidden_test_lines():
+    source = nbformat.read(REPO / "solutions" / DEMO_LESSON / "exercise.ipynb", as_version=4)
+    return [line.strip() for cell in source.cells
+            for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END", cell.source, re.S)
+            for line in block.splitlines() if len(line.strip()) > 12]
+
+
 def _hidden_and_solution_lines():
     source = nbformat.read(REPO / "solutions" / DEMO_LESSON / "exercise.ipynb", as_version=4)
     secret = []
@@ -128,10 +134,14 @@ def test_feedback_teaches_and_never_shows_hidden_tests_or_solutions(demo):
 
 def test_one_at_a_time_gives_the_same_grades(demo, course):
     elsewhere, out, _ = demo
+    some = elsewhere / "some"
+    for student in ("alan", "edsger"):
+        shutil.copytree(elsewhere / "submitted" / student, some / student)
     serial = elsewhere / "serial"
-    finished = grade(elsewhere, "submitted", "--course", course, "--out", serial, "--jobs", 1)
+    finished = grade(elsewhere, some, "--course", course, "--out", serial, "--jobs", 1)
     assert finished.returncode == 0, finished.stderr
-    assert (serial / "grades.csv").read_text() == (out / "grades.csv").read_text()
+    parallel = {s: r for s, r in rows(out).items() if s in ("alan", "edsger")}
+    assert rows(serial) == parallel
 
 
 def test_an_lms_zip_export_is_graded(course, tmp_path):
@@ -178,19 +188,19 @@ def test_without_the_sandbox_grading_refuses_unless_told(course, tmp_path):
 #: student -> (points out of the 5 autograded, status, what the reason must mention)
 HOSTILE = {
     "ada": (5, "to mark by hand", ""),
-    "loop": (4, "to mark by hand", "was stopped at the limit"),
-    "stubborn-loop": (4, "needs review", "did not run"),
+    "loop": (4, "to mark by hand", "stopped at the time limit"),
+    "stubborn-loop": (4, "needs review", "stopped answering"),
     "memory-bomb": (4, "needs review", "memory"),
     "fork-bomb": (4, "needs review", "processes"),
     "sys-exit": (4, "to mark by hand", ""),
     "os-exit": (4, "needs review", "the kernel died"),
     "reads-secrets": (4, "to mark by hand", ""),
     "writes-gradebook": (4, "to mark by hand", ""),
-    "network": (4, "needs review", "uses the network"),
-    "always-equal": (4, "needs review", "answers anything"),
-    "patches-checks": (4, "needs review", "numpy.allclose"),
-    "patches-builtins": (4, "needs review", "builtins"),
-    "swallows-errors": (4, "needs review", "ipython.custom_exceptions"),
+    "network": (4, "to mark by hand", ""),
+    "always-equal": (4, "to mark by hand", ""),
+    "patches-checks": (4, "to mark by hand", ""),
+    "patches-builtins": (4, "to mark by hand", ""),
+    "swallows-errors": (4, "to mark by hand", ""),
     "deleted-test": (4, "to mark by hand", "was deleted"),
     "moved-tests": (5, "to mark by hand", "graded in the instructor's order"),
     "edited-metadata": (4, "to mark by hand", "was edited"),
@@ -199,6 +209,17 @@ HOSTILE = {
     "not-a-notebook": (0, "not graded", "not a valid notebook"),
     "only-a-pdf": (0, "not graded", "only: exercise.pdf"),
     "huge-output": (5, "to mark by hand", "was cut"),
+    "silent-exceptions": (4, "to mark by hand", ""),
+    "input-transformer": (4, "to mark by hand", ""),
+    "shell-class": (4, "to mark by hand", ""),
+    "fake-matplotlib-callback": (4, "to mark by hand", ""),
+    "numpy-internals": (4, "to mark by hand", ""),
+    "fake-verdict": (4, "to mark by hand", ""),
+    "rebinds-questions": (4, "to mark by hand", ""),
+    "reads-history": (4, "to mark by hand", ""),
+    "crafted-values": (4, "to mark by hand", ""),
+    "value-symlinks": (4, "to mark by hand", "not a plain file"),
+    "lambda-model": (4, "to mark by hand", ""),
 }
 LIMITS = ["--cell-timeout", 20, "--notebook-timeout", 90, "--memory-mb", 1500]
 
@@ -249,6 +270,25 @@ def test_the_sandbox_hides_the_course_the_gradebook_and_other_students(hostile, 
     assert printed.count("blocked") == 3 and "CONNECTED" not in printed
 
 
+def test_the_students_kernel_never_sees_the_hidden_tests(hostile):
+    _, out, _ = hostile
+    hidden = _hidden_test_lines()
+    printed = _printed(out, "reads-history")
+    assert "HISTORY" in printed and "questions.untrained_output.check()" in printed
+    assert hidden and not [line for line in hidden if line in printed]
+
+
+def test_answer_files_are_refused_without_quoting_them(hostile):
+    _, out, _ = hostile
+    for student in ("crafted-values", "value-symlinks"):
+        page = (out / "feedback" / student / DEMO_LESSON / "exercise.html").read_text()
+        assert "root:" not in page and "BEGIN SOLUTION" not in page
+    crafted = (out / "feedback/crafted-values" / DEMO_LESSON / "exercise.html").read_text()
+    assert "could not be read by the grader" in crafted
+    lambda_model = (out / "feedback/lambda-model" / DEMO_LESSON / "exercise.html").read_text()
+    assert "Lambda" in lambda_model
+
+
 def test_huge_output_is_cut(hostile):
     _, out, _ = hostile
     path = out / "autograded" / "huge-output" / DEMO_LESSON / "exercise.ipynb"
@@ -279,14 +319,20 @@ def test_a_rerun_gives_the_same_grades_and_a_sound_gradebook(hostile, course):
 
 # Every lesson ---------------------------------------------------------------------------------
 
-def test_every_lessons_reference_answers_get_every_autograded_point(tmp_path):
-    """No false alarm anywhere: the reference answers of lessons 02-07 (01 is the demo's ada),
-    graded in sandboxes in the real course, earn every test's points with nothing flagged."""
-    from tests.conftest import LESSONS
+#: Lessons whose answers cross as every kind of value: tables and arrays from scikit-learn,
+#: histories, callbacks, loss objects, nested models (lesson 01 is the demo's ada; the
+#: answer corpus judges every lesson's answers in-process, through the same judge).
+EVERY_KIND_OF_VALUE = ["03-stochastic-gradient-descent", "06-binary-classification",
+                       "07-handwritten-digits"]
+
+
+def test_every_kind_of_answer_crosses_the_sandbox_and_gets_every_point(tmp_path):
+    """The reference answers, graded in sandboxes in the real course, earn every test's
+    points with nothing flagged."""
     from tests.submissions import answered
 
     expected = {}
-    for lesson in LESSONS[1:]:
+    for lesson in EVERY_KIND_OF_VALUE:
         path = tmp_path / "submitted" / "reference" / lesson / "exercise.ipynb"
         path.parent.mkdir(parents=True)
         nbformat.write(answered(lesson), path)

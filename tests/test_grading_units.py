@@ -52,3 +52,21 @@ def test_the_sandbox_shows_only_what_the_kernel_needs(tmp_path):
     assert not any(path in mounted for path in (str(REPO), str(REPO / "solutions"), "/root", "/home"))
     writable = {argv[i + 2] for i, word in enumerate(argv) if word == "--bind"}
     assert writable == {str(tmp_path)}
+
+
+def test_links_in_a_submitted_folder_are_never_followed(tmp_path):
+    """Instructors collect with `cp -a`, `rsync -a` or `tar`, which keep links."""
+    classmate = tmp_path / "submitted" / "ada" / "01-single-neuron"
+    classmate.mkdir(parents=True)
+    (classmate / "exercise.ipynb").write_text("{}")
+    linker = tmp_path / "submitted" / "mallory" / "01-single-neuron"
+    linker.mkdir(parents=True)
+    (linker / "exercise.ipynb").symlink_to(REPO / "solutions" / "01-single-neuron" / "exercise.ipynb")
+    (tmp_path / "submitted" / "eve").symlink_to(tmp_path / "submitted" / "ada")
+    (tmp_path / "submitted" / "oscar").mkdir()
+    (tmp_path / "submitted" / "oscar" / "01-single-neuron").symlink_to(classmate)
+    found = {s.student: s for s in collect.from_folder(tmp_path / "submitted", LESSONS)}
+    assert found["ada"].path == classmate / "exercise.ipynb"
+    assert found["mallory"].path is None and "no exercise.ipynb" in found["mallory"].problem
+    assert "links and special files" in " ".join(found["mallory"].notes)
+    assert "is a link" in found["eve"].problem and "is a link" in found["oscar"].problem

@@ -10,7 +10,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tests.conftest import LESSONS, REPO
-from tests.submissions import answered, released
+from tests.submissions import (DEMO_AUTOGRADED, DEMO_LESSON, answered, released,
+                               write_demo_class)
 
 # One mistake per lesson that must cost exactly one question's points.
 ONE_MISTAKE = {
@@ -52,6 +53,7 @@ STUDENTS = {
     "untouched": lambda lesson: released(lesson),
     "one_mistake": lambda lesson: answered(lesson, replace=ONE_MISTAKE[lesson][1]),
 }
+DEMO = ("grace", "alan", "edsger")  # the demo class's other students (ada and barbara are above)
 
 
 @dataclass
@@ -91,6 +93,10 @@ def graded_course(tmp_path_factory):
             folder = course / "submitted" / student / lesson
             folder.mkdir(parents=True)
             nbformat.write(make(lesson), folder / "exercise.ipynb")
+        if lesson == DEMO_LESSON:
+            write_demo_class(course / "demo")
+            for student in DEMO:
+                shutil.copytree(course / "demo" / student, course / "submitted" / student)
         nbgrader(course, "autograde", lesson, "--force")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         scores = {
@@ -101,6 +107,12 @@ def graded_course(tmp_path_factory):
             }
             for student in STUDENTS for lesson in LESSONS
         }
+        scores.update({
+            (student, DEMO_LESSON): {
+                grade.name: (grade.auto_score, grade.max_score)
+                for grade in gradebook.find_submission_notebook(
+                    "exercise", DEMO_LESSON, student).grades}
+            for student in DEMO})
     yield GradedCourse(course, scores)
 
 
@@ -125,6 +137,16 @@ def test_one_mistake_loses_exactly_that_question(graded_course, lesson):
     wrong_question = ONE_MISTAKE[lesson][0]
     for name, (auto, full) in autograded(graded_course["one_mistake", lesson]).items():
         assert auto == (0 if name == wrong_question else full), name
+
+
+@pytest.mark.nbgrader
+def test_plain_nbgrader_grades_honest_work_as_make_grade_does(graded_course):
+    """The demo class's honest answers, right, wrong and broken, get the points that
+    `make grade` gives them (tests/test_grading.py asserts the same numbers)."""
+    names = {"ada": "reference", "barbara": "untouched"}
+    for student, points in DEMO_AUTOGRADED.items():
+        scores = autograded(graded_course[names.get(student, student), DEMO_LESSON])
+        assert sum(auto for auto, _ in scores.values()) == points, student
 
 
 @pytest.mark.nbgrader

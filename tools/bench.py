@@ -16,7 +16,6 @@ import pathlib
 import platform
 import re
 import resource
-import shutil
 import socket
 import subprocess
 import sys

@@ -2,14 +2,16 @@
 
 import keras
 
-from helpers import data
 from helpers.checks import compile_judges, judges, training_judges
 from helpers.checks.core import Question
 from helpers.keras_inspect import LayerStep
 
 TARGET = "status"
+VALID_SHARE = 0.25
+SEED = 0
 DROPOUT_RATE = 0.3
 MAX_EPOCHS = 200
+BATCH_SIZE = 512
 MIN_DELTA = 0.001
 PATIENCE = 10
 
@@ -20,9 +22,18 @@ _DROPOUT = LayerStep("dropout", rate=DROPOUT_RATE)
 CLASSIFIER_LAYERS = ([_BATCH_NORM] + [_HIDDEN, _BATCH_NORM, _DROPOUT] * 2
                      + [LayerStep("dense", units=1, activation="sigmoid")])
 
+
+def _judge_training(history, early_stopping, model, X_train, y_train, X_valid, y_valid):
+    training_judges.early_stopping(early_stopping, MIN_DELTA, PATIENCE)
+    return training_judges.stopped_early(history, model, MAX_EPOCHS, BATCH_SIZE,
+                                         (X_train, y_train), (X_valid, y_valid), MIN_DELTA)
+
+
 split = Question(
     ("credit_train", "credit_valid"),
-    lambda train, valid: training_judges.stratified_split(train, valid, data.credit(), TARGET),
+    lambda train, valid, credit: training_judges.stratified_split(
+        train, valid, credit, TARGET, VALID_SHARE, SEED),
+    given=("credit",),
 )
 classifier = Question(
     ("model",),
@@ -34,11 +45,8 @@ compile_settings = Question(
     lambda model: compile_judges.compiled(model, keras.optimizers.Adam, "binary cross-entropy",
                                           metrics=("binary accuracy", "accuracy")),
 )
-
-
-def _judge_training(history, early_stopping):
-    training_judges.early_stopping(early_stopping, MIN_DELTA, PATIENCE)
-    return training_judges.stopped_early(history, MAX_EPOCHS)
-
-
-training = Question(("history", "early_stopping"), _judge_training)
+#: The splits are the learner's own here, not given: they follow from the learner's answer
+#: to the split question, so training is judged against the data it was given (a wrong
+#: split costs the split question's points, not these too).
+training = Question(("history", "early_stopping", "model", "X_train", "y_train", "X_valid",
+                     "y_valid"), _judge_training)

@@ -68,7 +68,8 @@ def _metrics(model):
     metrics = model.get_compile_config().get("metrics") or []
     if isinstance(metrics, dict):
         metrics = list(metrics.values())
-    return [metric_kind(m) for m in (metrics if isinstance(metrics, list) else [metrics])]
+    # A tuple stays a tuple in the learner's model, and becomes a list once saved.
+    return [metric_kind(m) for m in (metrics if isinstance(metrics, (list, tuple)) else [metrics])]
 
 
 def compiled(model, optimizer, loss, metrics=None):
@@ -76,7 +77,8 @@ def compiled(model, optimizer, loss, metrics=None):
 
     Args:
         model: the learner's model.
-        optimizer: the expected optimizer class, e.g. ``keras.optimizers.Adam``.
+        optimizer: the expected optimizer class, e.g. ``keras.optimizers.Adam``; a
+            subclass (such as ``AdamW``) is another optimizer and is rejected.
         loss: the expected :func:`loss_kind`, e.g. ``"mean absolute error"``.
         metrics: the accepted :func:`metric_kind` names of the one metric asked for, the
             name the question uses first, e.g. ``("binary accuracy", "accuracy")``; None if
@@ -87,10 +89,16 @@ def compiled(model, optimizer, loss, metrics=None):
     """
     if getattr(model, "optimizer", None) is None:
         raise NotAttempted("`model` is not compiled yet: call `model.compile(...)` in the cell above.")
-    if not isinstance(model.optimizer, optimizer):
+    if type(model.optimizer) is not optimizer:  # exactly: Keras 3's AdamW subclasses Adam
         raise Incorrect(
             f"`model` is compiled with the {type(model.optimizer).__name__} optimizer; the "
             f"question asks for {optimizer.__name__}."
+        )
+    if isinstance(model.loss, type):  # compile accepts it, but it is not a loss yet
+        raise Incorrect(
+            f"`model`'s loss is the class `{model.loss.__name__}` itself, not a loss: create "
+            f"one with parentheses, `keras.losses.{model.loss.__name__}()`, or give its name "
+            "as a string."
         )
     found = loss_kind(model.loss) if model.loss is not None else "no loss"
     if found != loss:

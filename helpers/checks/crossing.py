@@ -245,7 +245,7 @@ def export(namespace, names, folder):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # libraries' warnings are not the learner's
                     records[name] = writer.record(namespace[name])
-            except Exception as error:  # saving failed: the value cannot cross
+            except Exception:  # saving failed: the value cannot cross
                 records[name] = {"kind": "unreadable", "why": "save",
                                  "type": type(namespace[name]).__name__}
     (folder / MANIFEST).write_text(json.dumps({"values": records}))
@@ -349,8 +349,11 @@ class _Reader:
         frame = pd.DataFrame({column: data[f"c{n}"] for n, column in enumerate(columns)},
                              index=data["index"])
         for column, dtype in zip(columns, dtypes):
-            if dtype in ("object", "str", "string") or dtype.startswith("category"):
-                frame[column] = frame[column].astype(object)
+            if str(frame[column].dtype) != dtype:
+                try:  # a dtype's name, parsed by pandas: text, categories, nullable types
+                    frame[column] = frame[column].astype(pd.api.types.pandas_dtype(dtype))
+                except (TypeError, ValueError):
+                    frame[column] = frame[column].astype(object)
         if series:
             if len(columns) != 1:
                 raise Unreadable(_UNREAD + "its table record is damaged")
@@ -428,7 +431,7 @@ def load(folder, max_bytes=200 * 2**20):
         return values, {"*": _UNREAD + "the answers' manifest is damaged"}
     reader = _Reader(folder, max_bytes)
     for name, record in records.items():
-        if not (isinstance(name, str) and name.isidentifier()):
+        if not (isinstance(name, str) and name.isidentifier()) or name.startswith("__"):
             continue
         try:
             with warnings.catch_warnings():

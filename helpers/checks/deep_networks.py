@@ -15,7 +15,14 @@ def n_features():
     return len(data.concrete().columns) - 1
 
 
-input_shape = Question(("input_shape",), lambda shape: judges.input_shape(shape, n_features()))
+def _judge_input_shape(shape):
+    return judges.input_shape(shape, n_features()) + (
+        " The check sees only the value, not how you got it: compute it from `X` (rather than "
+        "typing the number), so it stays right when the data change."
+    )
+
+
+input_shape = Question(("input_shape",), _judge_input_shape)
 deep_model = Question(
     ("model",), lambda model: judges.dense_stack(model, n_features(), [512, 512, 512])
 )

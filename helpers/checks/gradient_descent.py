@@ -30,18 +30,24 @@ def reference_features(train, valid):
     return preprocessor.fit_transform(train), preprocessor.transform(valid)
 
 
-preprocessing = Question(
-    ("X_train", "X_valid"),
-    lambda X_train, X_valid, train, valid: training_judges.preprocessed(
-        X_train, X_valid, *reference_features(train, valid), CATEGORICAL),
-    given=("auto_train", "auto_valid"),
-)
+def _judge_preprocessing(X_train, X_valid, train, valid):
+    return training_judges.preprocessed(
+        X_train, X_valid, *reference_features(train, valid), CATEGORICAL) + (
+        " The check compares the values, not how you made them: one preprocessor built with "
+        "`make_column_transformer`, fitted on the training cars, is how the question asks.")
+
+
+preprocessing = Question(("X_train", "X_valid"), _judge_preprocessing,
+                         given=("auto_train", "auto_valid"))
 compile_settings = Question(
     ("model",),
     lambda model: compile_judges.compiled(model, keras.optimizers.Adam, "mean absolute error"),
 )
+# The features are the learner's own (question 1 accepts any column order), so the model
+# is judged with them; the targets are handed out.
 training = Question(
-    ("history",),
-    lambda history, X_train: training_judges.trained(history, EPOCHS, BATCH_SIZE, len(X_train)),
-    given=("X_train",),
+    ("history", "model", "X_train", "X_valid"),
+    lambda history, model, X_train, X_valid, y_train, y_valid: training_judges.trained(
+        history, model, EPOCHS, BATCH_SIZE, (X_train, y_train), (X_valid, y_valid)),
+    given=("y_train", "y_valid"),
 )

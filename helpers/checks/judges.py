@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 from helpers import keras_inspect
+from helpers.checks import crossing
 from helpers.checks.core import Incorrect
 
 _PLURAL = {1: ""}
@@ -88,6 +89,9 @@ def model_input(model, n_features, name="model"):
             f"`{name}` is a {type(model).__name__}, not a Keras model. Build it with "
             "`keras.Sequential([...])`."
         )
+    unreadable = crossing.problem(model)  # a model of its own class has no input to read
+    if unreadable:
+        raise Incorrect(f"`{name}` {unreadable}")
     shape = keras_inspect.input_shape(model)
     if shape is None:
         raise Incorrect(
@@ -115,11 +119,52 @@ def _activation_problem(step, position):
     return f"{position} applies `{step.activation}`; the question asks for ReLU."
 
 
+def _only_dense_layers(model, name, allowed):
+    """Reject any layer but Dense layers and the activations that follow them."""
+    for step in keras_inspect.layer_steps(model):
+        if step.kind != "dense":
+            raise Incorrect(f"`{name}` has a layer the question does not ask for, {step}: "
+                            f"{allowed}")
+
+
+def _biases(model, positions):
+    """Reject a Dense layer without a bias; ``positions`` name the Dense layers in order."""
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    for position, layer in zip(positions, dense):
+        if not layer.use_bias:
+            raise Incorrect(f"{position} has no bias (`use_bias=False`). Each unit adds a bias "
+                            "to its weighted sum: leave `use_bias` out.")
+
+
+def _layer_after_layer(model, n_features, name):
+    """Reject a model that does not apply its Dense layers one after the other, each once.
+
+    Only for a model already judged to be Dense layers with ReLU or no activation: its output
+    on random inputs is compared with those layers' weights applied in order.
+    """
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    probe = np.random.default_rng(0).normal(size=(4, n_features)).astype("float32")
+    expected = probe
+    for layer, step in zip(dense, keras_inspect.dense_steps(model)):
+        kernel, bias = (as_array(weight) for weight in layer.weights)
+        expected = expected @ kernel + bias
+        if step.activation == "relu":
+            expected = np.maximum(expected, 0)
+    if not np.allclose(as_array(model(probe)), expected, rtol=1e-3, atol=1e-4):
+        raise Incorrect(
+            f"`{name}` does not pass each example through its Dense layers one after the "
+            "other. In `keras.Sequential([...])` each layer feeds the next; in the functional "
+            "API, call each layer once, on the output of the layer before it."
+        )
+
+
 def dense_stack(model, n_features, hidden_units, separate_activations=False, name="model"):
     """Judge a regression network: ReLU hidden layers and one linear output unit.
 
     Accepts every way of writing ReLU: ``activation="relu"``, ``keras.activations.relu``,
-    a following ``layers.Activation("relu")`` or ``layers.ReLU()``.
+    a following ``layers.Activation("relu")`` or ``layers.ReLU()``; Sequential and functional
+    models. Rejects any other layer, a Dense layer without bias, and a model that does not
+    apply its Dense layers one after the other (a layer skipped or used twice).
 
     Args:
         model: the learner's answer.
@@ -132,6 +177,7 @@ def dense_stack(model, n_features, hidden_units, separate_activations=False, nam
         The message for a correct answer.
     """
     model_input(model, n_features, name)
+    _only_dense_layers(model, name, "build it from Dense layers and their ReLU activations only.")
     steps = keras_inspect.dense_steps(model)
     if len(steps) != len(hidden_units) + 1:
         raise Incorrect(
@@ -165,11 +211,14 @@ def dense_stack(model, n_features, hidden_units, separate_activations=False, nam
             f"The output layer applies `{output.activation}`. For regression the output "
             "should be linear (no activation), so it can take any value."
         )
+    _biases(model, [f"Hidden layer {n}" for n in range(1, len(steps))] + ["The output layer"])
+    _layer_after_layer(model, n_features, name)
     return "the hidden layers bend the function with ReLU and the linear output predicts the target."
 
 
 def linear_unit(model, n_features, name="model"):
-    """Judge a model made of one linear unit taking ``n_features`` inputs.
+    """Judge a model made of one linear unit taking ``n_features`` inputs: one Dense layer
+    with one unit, a bias and no activation, and no other layer.
 
     Args:
         model: the learner's answer.
@@ -180,6 +229,7 @@ def linear_unit(model, n_features, name="model"):
         The message for a correct answer.
     """
     model_input(model, n_features, name)
+    _only_dense_layers(model, name, "a single linear unit is one Dense layer and nothing else.")
     steps = keras_inspect.dense_steps(model)
     if len(steps) != 1:
         raise Incorrect(
@@ -196,6 +246,7 @@ def linear_unit(model, n_features, name="model"):
             f"The unit applies `{step.activation}`. A linear unit has no activation "
             "function: leave the `activation` argument out."
         )
+    _biases(model, ["The Dense layer"])
     return f"one linear unit with {n_features} inputs: {n_features} weights and one bias."
 
 

@@ -2,6 +2,7 @@
 
 import functools
 
+import keras
 import numpy as np
 
 from helpers import data
@@ -9,6 +10,8 @@ from helpers.checks import judges
 from helpers.checks.core import Incorrect, Question
 
 TARGET = "progression"
+#: The inputs the untrained-output question gives: 100 examples of one feature.
+GIVEN_X = np.linspace(-1.0, 1.0, 100).reshape(-1, 1)
 
 
 @functools.cache
@@ -18,10 +21,11 @@ def n_features():
 
 
 def _judge_weights(model, w, b):
-    try:
-        judges.linear_unit(model, n_features())
-    except Incorrect as problem:
-        raise Incorrect(f"fix `model` first (question 2): {problem}") from None
+    if not isinstance(model, keras.Model) or len(model.weights) != 2:
+        raise Incorrect(
+            "fix `model` first (question 2): `w` and `b` should be the two weight arrays of "
+            "a single Dense layer, its kernel and its bias."
+        )
     kernel, bias = (judges.as_array(v) for v in model.weights)
     w, b = judges.as_array(w), judges.as_array(b)
     if w.shape == bias.shape and b.shape == kernel.shape:
@@ -48,8 +52,13 @@ def _judge_weights(model, w, b):
 
 def _judge_untrained_output(one_input_model, x, y):
     judges.linear_unit(one_input_model, 1, name="one_input_model")
-    x = judges.as_array(x).reshape(-1, 1)
-    y = judges.as_array(y)
+    x = judges.as_array(x)
+    if x.size != GIVEN_X.size or not np.allclose(x.reshape(GIVEN_X.shape), GIVEN_X):
+        raise Incorrect(
+            "`x` is not the one the answer cell gives: keep its first line, 100 values from "
+            "-1 to 1 in one column, and compute `y` from it."
+        )
+    x, y = x.reshape(GIVEN_X.shape), judges.as_array(y)
     if y.size != x.shape[0]:
         raise Incorrect(
             f"`y` has {y.size} values but `x` has {x.shape[0]}: `y` should hold the "

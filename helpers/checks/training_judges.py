@@ -86,27 +86,62 @@ def _require_history(history):
         )
 
 
-def trained(history, epochs, batch_size, n_train):
-    """Judge the ``History`` returned by ``fit``: epochs, batch size, validation data.
+def _loss_on(model, features, targets):
+    """``model``'s compiled loss on one split, as ``fit`` reports it.
+
+    Computed eagerly rather than with ``evaluate``: the functions ``fit`` traced may refuse
+    targets of another type than it saw (a pandas Series after NumPy arrays, or back).
+    """
+    features = _as_dense(features).astype("float32")
+    predictions = model(features, training=False)
+    return float(model.compute_loss(x=features, y=np.asarray(targets, dtype="float32"),
+                                    y_pred=predictions, training=False))
+
+
+def trained(history, model, epochs, batch_size, train, valid):
+    """Judge training: the ``History`` of ``model.fit``, its epochs, batches and validation data.
+
+    The last validation loss in ``history`` must be ``model``'s loss on the validation split
+    (so the validation data were that split, and ``history`` is this model's); the steps of
+    an epoch must be what all the training examples give in batches of ``batch_size``. The
+    batch size itself is not recorded: batch sizes giving the same number of steps pass.
 
     Args:
         history: the learner's answer.
+        model: the model it should have trained, as trained.
         epochs: the number of epochs asked for.
         batch_size: the batch size asked for.
-        n_train: how many training examples there are.
+        train, valid: ``(features, targets)`` of the training and the validation split.
 
     Returns:
         The message for a correct answer.
     """
-    ran_epochs(history, epochs)
-    if history.params.get("steps") != math.ceil(n_train / batch_size):
-        raise Incorrect(
-            f"each epoch took {history.params.get('steps')} steps, which is not what the "
-            f"question's batch size gives for {n_train} training examples. Check `batch_size`."
-        )
+    _require_history(history)  # the data first, then how long training ran
     if "val_loss" not in history.history:
         raise Incorrect("no validation loss was recorded: pass `validation_data=(X_valid, y_valid)` to `fit`.")
-    return f"{epochs} epochs of {math.ceil(n_train / batch_size)} steps, with a validation loss to compare."
+    last = history.history["val_loss"][-1]
+    if not np.isclose(last, _loss_on(model, *valid), rtol=1e-3, atol=1e-6):
+        if np.isclose(last, _loss_on(model, *train), rtol=1e-3, atol=1e-6):
+            raise Incorrect(
+                "the validation loss was measured on the training data. Train on "
+                "`X_train, y_train` and pass the validation split: "
+                "`validation_data=(X_valid, y_valid)`."
+            )
+        raise Incorrect(
+            "the last validation loss in `history` is not `model`'s loss on the validation "
+            "split. Train `model` itself (`history = model.fit(...)`) with "
+            "`validation_data=(X_valid, y_valid)`."
+        )
+    n_train = len(train[0])
+    steps = covers_training_split(history, batch_size, n_train,
+                                  other_splits=(("the validation split", len(valid[0])),))
+    ran_epochs(history, epochs)
+    if len(history.epoch) != epochs:
+        raise Incorrect(f"training stopped after {len(history.epoch)} of its {epochs} epochs: "
+                        "train for every epoch, without a callback that stops it.")
+    return (f"{epochs} epochs of {steps} steps over the {n_train} training examples, with the "
+            "validation loss measured on the validation split. (A history records the steps "
+            "of an epoch, not the batch size itself: the check counts the steps.)")
 
 
 def early_stopping(callback, min_delta, patience):
@@ -130,6 +165,11 @@ def early_stopping(callback, min_delta, patience):
             f"the callback watches `{callback.monitor}`. Early stopping should watch the "
             "validation loss (the default, `val_loss`): that is where overfitting shows."
         )
+    if callback.mode == "max":
+        raise Incorrect(
+            "`mode='max'` makes the callback count a rising validation loss as progress, but a "
+            "loss improves when it falls: leave `mode` out (Keras then picks 'min' for a loss)."
+        )
     # Keras 3 keeps abs(min_delta), and flips its sign once training starts on a loss.
     if not np.isclose(abs(callback.min_delta), min_delta):
         raise Incorrect(
@@ -147,16 +187,29 @@ def early_stopping(callback, min_delta, patience):
             "`restore_best_weights` is off, so the model keeps the weights of its last epoch, "
             "which are already past the best one. Set `restore_best_weights=True`."
         )
+    if callback.baseline is not None:
+        raise Incorrect(
+            f"`baseline` is {callback.baseline:g}: the callback would also stop if the validation "
+            "loss does not beat that value, which the question does not ask for. Leave it out."
+        )
+    if callback.start_from_epoch:
+        raise Incorrect(
+            f"`start_from_epoch` is {callback.start_from_epoch}: the callback would not watch "
+            "the first epochs, which the question does not ask for. Leave it out."
+        )
     return "training will stop once the validation loss stalls, and keep the best weights."
 
 
-def stratified_split(train, valid, whole, target):
-    """Judge a train/validation split: complete, disjoint and stratified on ``target``.
+def stratified_split(train, valid, whole, target, test_size, random_state):
+    """Judge a train/validation split: complete, disjoint, of the asked size, stratified on
+    ``target``, and the very rows ``train_test_split`` gives with ``random_state``.
 
     Args:
         train, valid: the learner's two DataFrames.
         whole: the table they were split from.
         target: the class column whose proportions both splits must keep.
+        test_size: the validation split's share of the rows, as given to ``train_test_split``.
+        random_state: the seed the question gives.
 
     Returns:
         The message for a correct answer.
@@ -168,6 +221,14 @@ def stratified_split(train, valid, whole, target):
     if len(train) + len(valid) != len(whole) or train.index.intersection(valid.index).size:
         raise Incorrect("together the two splits should hold every row exactly once: split "
                         "the whole table once with `train_test_split`.")
+    n_valid = math.ceil(test_size * len(whole))  # how train_test_split rounds
+    if len(train) == n_valid and len(valid) == len(whole) - n_valid:
+        raise Incorrect(f"the two splits are swapped: the training split has {len(train)} rows "
+                        f"and the validation split {len(valid)}. `train_test_split` returns "
+                        "the training part first.")
+    if len(valid) != n_valid:
+        raise Incorrect(f"the validation split has {len(valid)} of the {len(whole)} rows; the "
+                        f"share the question gives is {n_valid} rows (`test_size`).")
     overall = whole[target].value_counts(normalize=True)
     for name, part in (("training", train), ("validation", valid)):
         share = part[target].value_counts(normalize=True).reindex(overall.index, fill_value=0)
@@ -179,15 +240,45 @@ def stratified_split(train, valid, whole, target):
                 f"{share[worst]:.1%} of the {name} rows but {overall[worst]:.1%} of all rows. "
                 f"Pass `stratify=` the `{target}` column to `train_test_split`."
             )
+    if not _seeded_split(valid, whole, target, test_size, random_state):
+        raise Incorrect(f"the split has the right size and is stratified, but it is not the one "
+                        f"`random_state={random_state}` gives: pass `random_state={random_state}` "
+                        "to `train_test_split`, so that everyone gets the same split.")
     return f"both splits keep the proportions of `{target}`."
 
 
-def stopped_early(history, epochs):
-    """Judge a ``History`` from training with early stopping and validation data.
+def _seeded_split(valid, whole, target, test_size, random_state):
+    """Whether ``valid`` holds the rows of the seeded, stratified validation split.
+
+    The rows depend on the order in which the classes are numbered: ``stratify=`` the class
+    column and ``stratify=`` a 0/1 (or True/False) column for one class can number them in
+    reverse, so both orders are accepted.
+    """
+    from sklearn.model_selection import train_test_split  # only this judge needs it
+
+    classes, codes = np.unique(np.asarray(whole[target]), return_inverse=True)
+    found = set(np.asarray(valid.index).tolist())
+    for numbering in (codes, len(classes) - 1 - codes):  # the classes in either order
+        _, expected = train_test_split(whole, test_size=test_size, stratify=numbering,
+                                       random_state=random_state)
+        if set(np.asarray(expected.index).tolist()) == found:
+            return True
+    return False
+
+
+def stopped_early(history, model, epochs, batch_size, train, valid, min_delta):
+    """Judge training with early stopping that restores the best weights.
+
+    ``model``, as trained, must have on the validation split the loss of the epoch whose
+    weights ``EarlyStopping`` restored: so the validation data were that split.
 
     Args:
         history: the learner's answer.
+        model: the model it should have trained, as trained.
         epochs: the number of epochs the question gives as the upper limit.
+        batch_size: the batch size asked for.
+        train, valid: ``(features, targets)`` of the training and the validation split.
+        min_delta: the callback's ``min_delta``, which decides the epoch it restores.
 
     Returns:
         The message for a correct answer.
@@ -201,7 +292,56 @@ def stopped_early(history, epochs):
     if len(history.epoch) >= epochs:
         raise Incorrect(f"training ran all {epochs} epochs. Was `callbacks=[early_stopping]` "
                         "passed to `fit`?")
-    return f"early stopping ended training after {len(history.epoch)} epochs."
+    covers_training_split(history, batch_size, len(train[0]),
+                          other_splits=(("the validation split", len(valid[0])),))
+    best = history.history["val_loss"][_restored_epoch(history.history["val_loss"], min_delta)]
+    if not np.isclose(_loss_on(model, *valid), best, rtol=1e-4, atol=1e-6):
+        if np.isclose(_loss_on(model, *train), best, rtol=1e-4, atol=1e-6):
+            raise Incorrect("the validation loss was measured on the training data: pass the "
+                            "validation split, `validation_data=(X_valid, y_valid)`.")
+        raise Incorrect("`model`'s loss on the validation split is not the best validation "
+                        "loss in `history`. Train `model` itself (`history = model.fit(...)`) "
+                        "with `validation_data=(X_valid, y_valid)` and the callback.")
+    return (f"early stopping ended training after {len(history.epoch)} epochs, and `model` "
+            "holds the weights of its best epoch on the validation split.")
+
+
+def _restored_epoch(losses, min_delta):
+    """The epoch whose weights ``EarlyStopping`` restores: the last to beat the best loss
+    before it by at least ``min_delta`` (Keras 3)."""
+    best, restored = None, 0
+    for epoch, loss in enumerate(losses):
+        if best is None or loss < best - min_delta:
+            best, restored = loss, epoch
+    return restored
+
+
+def covers_training_split(history, batch_size, n_train, other_splits=()):
+    """Judge from the steps of an epoch that ``fit`` went through all the training examples.
+
+    A ``History`` records the steps of an epoch, not the data or the batch size: this counts
+    steps, so a batch size giving as many steps passes too.
+
+    Args:
+        history: the learner's answer, a ``History``.
+        batch_size: the batch size the question gives (Keras's default is 32).
+        n_train: how many training examples there are.
+        other_splits: ``(words, size)`` of splits a learner may train on by mistake, e.g.
+            ``(("the test images", 10000),)``.
+
+    Returns:
+        The number of steps.
+    """
+    steps, expected = history.params.get("steps"), math.ceil(n_train / batch_size)
+    if steps == expected:
+        return steps
+    for words, size in other_splits:
+        if steps == math.ceil(size / batch_size):
+            raise Incorrect(f"each epoch took {steps} steps of {batch_size} examples, as many as "
+                            f"{words} give: train on the training split, all of it.")
+    raise Incorrect(f"each epoch took {steps} steps, but all {n_train} training examples in "
+                    f"batches of {batch_size} take {expected}. Train on the whole training split "
+                    "(no slice, no `validation_split`), with the batch size the question gives.")
 
 
 def ran_epochs(history, epochs):
