@@ -4,7 +4,7 @@ For one submission it reads, for every question of the lesson:
 
 - the reference solution's values at that test cell (computed once per lesson, as files);
 - the student's values of the question's answer names (``Question.names``), as files the
-  student's kernel wrote (:mod:`helpers.checks.crossing` reads them, trusting nothing);
+  student's kernel wrote (:mod:`grading.answers` reads them, trusting nothing);
 
 binds the reference values, replaces only the answer names with the student's, and runs the
 instructor's whole test cell (the visible check and the hidden tests) in that namespace. So
@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading import records
+from grading import answers, records
 from grading.plan import LessonPlan
 from grading.records import Judgement, Outcome
 
@@ -131,13 +131,11 @@ def judge_question(question, setup, reference, student, seconds=QUESTION_SECONDS
 
 def judge_submission(job, setup=None):
     """Judge every question of one submission; yield one :class:`Judgement` each."""
-    from helpers.checks import crossing
-
     plan = records.load(LessonPlan, job.plan)
     setup = setup if setup is not None else setup_namespace(plan)
     for question in plan.questions:
-        reference = crossing.load(Path(job.reference) / question.grade_id)
-        student = crossing.load(Path(job.values) / question.grade_id)
+        reference = answers.load(Path(job.reference) / question.grade_id)
+        student = answers.load(Path(job.values) / question.grade_id)
         yield judge_question(question, setup, reference, student)
 
 

@@ -9,10 +9,11 @@ learner's answer cell would run, and judged twice:
 
 - by the visible check, ``Question.feedback`` on the learner's namespace;
 - by the grader's judge: the answer names exported to inert files, read back with
-  :func:`helpers.checks.crossing.load`, and the instructor's whole test cell run by
+  :func:`grading.answers.load`, and the instructor's whole test cell run by
   :func:`grading.judge.judge_question` against the reference values.
 """
 
+import ast
 import functools
 import importlib
 import tempfile
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading import judge
+from grading import answers, judge
 from grading.assemble import is_answer, is_test, nbgrader_metadata
 from grading.plan import lesson_plan
 from grading.records import Outcome
@@ -61,15 +62,56 @@ def _fork(namespace, scratch):
         if isinstance(value, keras.Model) and not crossing.problem(value):
             folder = Path(tempfile.mkdtemp(dir=scratch))
             crossing.export(namespace, [name], folder)
-            values, _ = crossing.load(folder)
+            values, _ = answers.load(folder)
             copy[name] = values.get(name, value)
     return copy
+
+
+def _defines_and_reads(source):
+    """Names a cell may define or change, and names it reads (a method call may change
+    its object, so ``model.compile(...)`` counts as changing ``model``)."""
+    defined, read, local = set(), set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else defined).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and isinstance(node.func.value, ast.Name)):
+            defined.add(node.func.value.id)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            arguments = node.args
+            local |= {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+    return defined, read - local
+
+
+def _cells_to_run(cells, questions, answers_read):
+    """Indices of the code cells the answers and tests need: the set-up and data before the
+    first answer, every answer and test, and instructor cells that define what those (or
+    the corpus's answers, ``answers_read``) read. Demonstrations that only train and plot
+    are left out."""
+    first_answer = next(i for i, cell in enumerate(cells) if is_answer(cell))
+    modules = set().union(*(_defines_and_reads(cell.source)[0] for cell in cells[:first_answer]))
+    needed, keep = set(answers_read), set()
+    for index in reversed(range(len(cells))):
+        cell = cells[index]
+        if is_test(cell):
+            needed |= set(questions[nbgrader_metadata(cell)["grade_id"]].reference_names)
+            keep.add(index)
+            continue
+        defined, read = _defines_and_reads(cell.source)
+        if index < first_answer or is_answer(cell) or (defined - modules) & needed:
+            keep.add(index)
+            needed |= read
+    return keep
 
 
 class LessonState:
     """A lesson's solution notebook, run once: namespaces before each answer, references."""
 
-    def __init__(self, lesson):
+    def __init__(self, lesson, answers_read=frozenset()):
         source = nbformat.read(REPO / "solutions" / lesson / "exercise.ipynb", as_version=4)
         released = nbformat.read(REPO / "notebooks" / lesson / "exercise.ipynb", as_version=4)
         self.plan = lesson_plan(lesson, "exercise.ipynb", source, released)
@@ -79,15 +121,17 @@ class LessonState:
         self.before, self.reference = {}, {}
         namespace = {"__name__": "__main__", "display": lambda *args, **kwargs: None}
         waiting = None
-        for cell in source.cells:
-            if cell.cell_type != "code":
+        cells = [cell for cell in source.cells if cell.cell_type == "code"]
+        keep = _cells_to_run(cells, self.questions, answers_read)
+        for index, cell in enumerate(cells):
+            if index not in keep:
                 continue
             if is_test(cell):
                 grade_id = nbgrader_metadata(cell)["grade_id"]
                 self.before[grade_id] = waiting
                 folder = self.scratch / "reference" / grade_id
                 crossing.export(namespace, self.questions[grade_id].reference_names, folder)
-                self.reference[grade_id] = crossing.load(folder)
+                self.reference[grade_id] = answers.load(folder)
                 waiting = None
                 continue
             if is_answer(cell):
@@ -112,19 +156,21 @@ class LessonState:
         folder = Path(tempfile.mkdtemp(dir=self.scratch))
         crossing.export(namespace, plan.names, folder)
         graded = judge.judge_question(plan, self.setup, self.reference[answer.grade_id],
-                                      crossing.load(folder))
+                                      answers.load(folder))
         return visible, graded
 
 
 @functools.cache
-def lesson_state(lesson):
+def lesson_state(lesson, answers_read=frozenset()):
     """The :class:`LessonState` of a lesson, built once per test process."""
-    return LessonState(lesson)
+    return LessonState(lesson, answers_read)
 
 
-def assert_agree(lesson, answer):
-    """The visible check and the grade agree on ``answer``, and judge it as expected."""
-    visible, graded = lesson_state(lesson).verdicts(answer)
+def assert_agree(lesson, answer, corpus):
+    """The visible check and the grade agree on ``answer`` (one of ``corpus``, the lesson's
+    answers), and judge it as expected."""
+    answers_read = frozenset().union(*(_defines_and_reads(a.code)[1] for a in corpus))
+    visible, graded = lesson_state(lesson, answers_read).verdicts(answer)
     graded_as = Outcome.INCORRECT if graded.outcome is Outcome.UNREADABLE else graded.outcome
     assert _CHECK_TO_GRADE[visible.outcome] is graded_as, (
         f"the check says {visible.outcome.value} ({visible.message}) but the grade is "

@@ -150,4 +150,4 @@ ANSWERS = [
 
 @pytest.mark.parametrize("answer", ANSWERS, ids=str)
 def test_check_and_grade_agree(answer):
-    assert_agree(LESSON, answer)
+    assert_agree(LESSON, answer, ANSWERS)

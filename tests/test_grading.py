@@ -199,7 +199,7 @@ HOSTILE = {
     "network": (4, "to mark by hand", ""),
     "always-equal": (4, "to mark by hand", ""),
     "patches-checks": (4, "to mark by hand", ""),
-    "patches-builtins": (4, "to mark by hand", ""),
+    "patches-builtins": (4, "needs review", "stopped answering"),  # its kernel hangs
     "swallows-errors": (4, "to mark by hand", ""),
     "deleted-test": (4, "to mark by hand", "was deleted"),
     "moved-tests": (5, "to mark by hand", "graded in the instructor's order"),
@@ -274,7 +274,7 @@ def test_the_students_kernel_never_sees_the_hidden_tests(hostile):
     _, out, _ = hostile
     hidden = _hidden_test_lines()
     printed = _printed(out, "reads-history")
-    assert "HISTORY" in printed and "questions.untrained_output.check()" in printed
+    assert "HISTORY" in printed and "questions.weights.check()" in printed  # earlier cells
     assert hidden and not [line for line in hidden if line in printed]
 
 

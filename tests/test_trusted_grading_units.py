@@ -11,7 +11,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from grading import harvest, judge, plan, records, report, sandbox, scoring
+from grading import answers, harvest, judge, plan, records, report, sandbox, scoring
 from grading.records import Judgement, Outcome, QuestionResult, Run, SubmissionResult
 from helpers.checks import core, crossing
 from tests.conftest import REPO
@@ -90,7 +90,7 @@ def test_values_cross_and_come_back(tmp_path):
                  "loss": keras.losses.MeanAbsoluteError(), "text": "hi", "nothing": None,
                  "stopper": keras.callbacks.EarlyStopping(patience=3, min_delta=0.01, mode="min")}
     crossing.export(namespace, list(namespace) + ["undefined"], tmp_path)
-    values, unreadable = crossing.load(tmp_path)
+    values, unreadable = answers.load(tmp_path)
     assert unreadable == {} and "undefined" not in values
     assert values["shape"] == (3,) and values["sizes"] == [1, 2] and values["text"] == "hi"
     assert values["scalar"].dtype == np.float32 and values["nothing"] is None
@@ -117,7 +117,7 @@ def test_what_cannot_cross_is_named_in_the_learners_words(tmp_path):
                            ("lambda_model", "`Lambda` layer"), ("objects", "ndarray")):
         assert fragment in crossing.problem(namespace[name])
     crossing.export(namespace, list(namespace), tmp_path)
-    values, unreadable = crossing.load(tmp_path)
+    values, unreadable = answers.load(tmp_path)
     assert values == {}
     assert "`Lambda` layer" in unreadable["lambda_model"] and "your own class" in unreadable["own"]
 
@@ -144,7 +144,7 @@ def test_crafted_files_are_refused_without_quoting_them(tmp_path):
         "odd": {"kind": "__init__"}, "deep": {"kind": "list", "items": [[]] * 3},
         "__class__": {"kind": "scalar", "value": 1},
     })
-    values, unreadable = crossing.load(folder)
+    values, unreadable = answers.load(folder)
     assert values == {}
     assert set(unreadable) == {"pickled", "pickle", "link", "outside", "code", "odd", "deep"}
     assert not any("TOP-SECRET" in why or "secret" in why for why in unreadable.values())
@@ -152,8 +152,8 @@ def test_crafted_files_are_refused_without_quoting_them(tmp_path):
 
 def test_a_damaged_manifest_makes_every_answer_unreadable(tmp_path):
     (tmp_path / crossing.MANIFEST).write_text("{" * 10)
-    assert crossing.load(tmp_path) == ({}, {"*": crossing._UNREAD + "the answers' manifest is damaged"})
-    assert crossing.load(tmp_path / "missing") == ({}, {})
+    assert answers.load(tmp_path) == ({}, {"*": answers._UNREAD + "the answers' manifest is damaged"})
+    assert answers.load(tmp_path / "missing") == ({}, {})
 
 
 # Harvesting --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import keras
 
-from helpers.checks import compile_judges, judges, training_judges
+from helpers.checks import compile_judges, data_judges, judges, training_judges
 from helpers.checks.core import Question
 from helpers.keras_inspect import LayerStep
 
@@ -31,7 +31,7 @@ def _judge_training(history, early_stopping, model, X_train, y_train, X_valid, y
 
 split = Question(
     ("credit_train", "credit_valid"),
-    lambda train, valid, credit: training_judges.stratified_split(
+    lambda train, valid, credit: data_judges.stratified_split(
         train, valid, credit, TARGET, VALID_SHARE, SEED),
     given=("credit",),
 )

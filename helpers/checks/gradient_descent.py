@@ -4,7 +4,7 @@ import keras
 from sklearn.compose import make_column_transformer
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from helpers.checks import compile_judges, training_judges
+from helpers.checks import compile_judges, data_judges, training_judges
 from helpers.checks.core import Question
 
 NUMERIC = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year"]
@@ -31,7 +31,7 @@ def reference_features(train, valid):
 
 
 def _judge_preprocessing(X_train, X_valid, train, valid):
-    return training_judges.preprocessed(
+    return data_judges.preprocessed(
         X_train, X_valid, *reference_features(train, valid), CATEGORICAL) + (
         " The check compares the values, not how you made them: one preprocessor built with "
         "`make_column_transformer`, fitted on the training cars, is how the question asks.")
