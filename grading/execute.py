@@ -28,7 +28,7 @@ import psutil
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, DeadKernelError
 
 from grading import records, sandbox
 from grading.records import Job, Run
@@ -55,13 +55,35 @@ class _SandboxKernelManager(AsyncKernelManager):
             os.chown(self.connection_file, self.sandbox_uid, self.sandbox_uid)
 
 
+class _Refused(Exception):
+    """The kernel sent a message the grader could not handle."""
+
+
+def _size(msg):
+    """How many bytes a kernel message's content takes as JSON (at least 1)."""
+    try:
+        return max(1, len(json.dumps(msg.get("content"), default=str)))
+    except (TypeError, ValueError, RecursionError):
+        return float("inf")
+
+
 class _LimitedClient(NotebookClient):
-    """A notebook client that keeps at most so many bytes of printed text, and of rich
-    output (plots, HTML), per cell."""
+    """A notebook client that stays small whatever the kernel sends.
+
+    - Printed text and rich output (plots, HTML) have a budget per cell each.
+    - The whole notebook has one budget over every kind of message: streams, displays,
+      display updates (counted once for every output they rewrite), results, errors and
+      widget messages. Past it, messages are dropped, with a note in the notebook.
+    - No widget state is kept, and no widget object is built in the grader.
+    - A message it cannot handle stops the notebook, as the student's problem.
+    """
 
     def __init__(self, *args, limits, run, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, store_widget_state=False, **kwargs)
+        self.comm_open_handlers = {}
         self._budget = {"text": limits.output_bytes, "rich": limits.rich_output_bytes}
+        self._notebook_left = limits.notebook_output_bytes
+        self._notebook_budget = limits.notebook_output_bytes
         self._run = run
         self._sizes = {}
         self._current_index = None
@@ -74,18 +96,47 @@ class _LimitedClient(NotebookClient):
         self._current_index = cell_index
         return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
+    def _copies(self, msg):
+        """How many outputs a message writes: a display update rewrites each output that
+        shares its display id."""
+        content = msg.get("content") or {}
+        display_id = (content.get("transient") or {}).get("display_id")
+        if msg.get("msg_type") != "update_display_data" or display_id is None:
+            return 1
+        return max(1, sum(len(indices) for indices in
+                          self._display_id_map.get(display_id, {}).values()))
+
+    def process_message(self, msg, cell, cell_index):
+        try:
+            if msg["msg_type"] not in ("status", "execute_input"):
+                cost = _size(msg) * self._copies(msg)
+                if cost > self._notebook_left:
+                    self._cut(cell, cell_index, self._notebook_budget, "in the whole notebook")
+                    return None
+                self._notebook_left -= cost
+            return super().process_message(msg, cell, cell_index)
+        except CellExecutionComplete:
+            raise
+        except Exception as error:  # a malformed message: the kernel's doing, not the grader's
+            raise _Refused(type(error).__name__) from None
+
+    def _cut(self, cell, cell_index, budget, where):
+        if cell_index not in self._run.truncated:
+            self._run.truncated.append(cell_index)
+            cell.outputs.append(nbformat.v4.new_output(
+                "stream", name="stdout", text=f"\n[grader: output cut at {budget:,} bytes {where}]\n"))
+
     def output(self, outs, msg, display_id, cell_index):
         kind = "text" if msg["msg_type"] in ("stream", "error") else "rich"
-        size = self._sizes.get((cell_index, kind), 0) + len(json.dumps(msg["content"]))
+        size = self._sizes.get((cell_index, kind), 0) + _size(msg)
         self._sizes[(cell_index, kind)] = size
         if size <= self._budget[kind]:
             return super().output(outs, msg, display_id, cell_index)
         if cell_index not in self._run.truncated:
             self._run.truncated.append(cell_index)
-            note = nbformat.v4.new_output(
+            outs.append(nbformat.v4.new_output(
                 "stream", name="stdout",
-                text=f"\n[grader: output cut at {self._budget[kind]:,} bytes]\n")
-            outs.append(note)
+                text=f"\n[grader: output cut at {self._budget[kind]:,} bytes]\n"))
         return None
 
 
@@ -204,6 +255,9 @@ async def _execute(job, notebook, folder):
                 if index in exports:
                     await _run_quietly(client, export_source(exports[index], job.work),
                                        limits.cell_seconds)
+    except _Refused:
+        run.refused = True
+        watchdog.stop_kernel("the kernel sent a message the grader could not read")
     except (DeadKernelError, RuntimeError, TimeoutError, asyncio.TimeoutError) as error:
         if run.stop_reason is None:
             run.stopped_at = current_cell[0]

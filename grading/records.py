@@ -66,6 +66,7 @@ class Run:
     timed_out: list = field(default_factory=list)      # cells stopped at the cell time limit
     truncated: list = field(default_factory=list)      # cells whose output was cut
     peak_memory_bytes: int = 0
+    refused: bool = False        # the kernel sent a message the grader could not read
 
 
 @dataclass

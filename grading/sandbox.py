@@ -69,6 +69,7 @@ class Limits:
     notebook_seconds: int = 600
     output_bytes: int = 1_000_000          # printed text per cell; the rest is dropped with a note
     rich_output_bytes: int = 30_000_000    # plots, HTML, animations per cell
+    notebook_output_bytes: int = 50_000_000  # every message of the whole notebook, widgets too
     file_bytes: int = 200 * 1024**2        # the largest file the kernel may write
 
 

@@ -56,6 +56,9 @@ def score(result, plan, run, judgements, executed, judge_failure=None):
         executed: the notebook as it ran (for written answers and the student's code).
         judge_failure: why the judge stopped early, if it did.
     """
+    if run.refused:  # a kernel that sends what the grader cannot read is not graded
+        result.error = run.stop_reason
+        return zero(result, plan)
     if not run.started:
         result.error = run.stop_reason or "the notebook could not be run"
     cells = _test_cell_indices(executed)

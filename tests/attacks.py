@@ -198,6 +198,23 @@ def hostile_class(course, out, submitted):
             "questions = _Questions()\n")),
         "reads-history": ("exercise.ipynb", _last_answer(
             WRONG_LAST + "print('HISTORY', In, _ih, Out)\n")),
+        # Floods and malformed messages that went around the output limits.
+        "display-updates": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "from IPython.display import display, update_display\n"
+            "for _ in range(300):\n"
+            "    display({'text/plain': 'x'}, raw=True, display_id='flood')\n"
+            "for _ in range(20):\n"
+            "    update_display({'text/plain': 'y' * 1_000_000}, raw=True, display_id='flood')\n")),
+        "widget-flood": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "from comm import create_comm\n"
+            "channel = create_comm(target_name='jupyter.widget', data={'state': {\n"
+            "    '_model_module': '@jupyter-widgets/base', '_model_name': 'LayoutModel'}})\n"
+            "for _ in range(300):\n"
+            "    channel.send({'method': 'update', 'state': {'big': 'z' * 1_000_000}})\n")),
+        "malformed-message": ("exercise.ipynb", _last_answer(
+            WRONG_LAST + "kernel = get_ipython().kernel\n"
+            "kernel.session.send(kernel.iopub_socket, 'comm_msg', content={'comm_id': 'none'},\n"
+            "                    parent=kernel.get_parent('shell'))\n")),
         # Crafted answer files, written where the kernel exports its answers.
         "crafted-values": ("exercise.ipynb", _last_answer(
             CORRECT_LAST + _crafted_values())),

@@ -220,6 +220,9 @@ HOSTILE = {
     "crafted-values": (4, "to mark by hand", ""),
     "value-symlinks": (4, "to mark by hand", "not a plain file"),
     "lambda-model": (4, "to mark by hand", ""),
+    "display-updates": (4, "to mark by hand", "was cut"),
+    "widget-flood": (4, "to mark by hand", "was cut"),
+    "malformed-message": (0, "not graded", "could not read"),
 }
 LIMITS = ["--cell-timeout", 20, "--notebook-timeout", 90, "--memory-mb", 1500]
 
