@@ -2,8 +2,9 @@
 
 With no submissions given it grades the bundled demo class (grading/demo/submitted), so the
 whole flow can be seen on a fresh clone. Exits 0 when every submission was graded or
-reported with a reason; 1 when the grader itself failed; 2 on bad arguments or when the
-sandbox cannot run and --unsafe-no-sandbox was not given.
+reported with a reason; 1 when the grader itself failed, or when two files of an LMS zip
+claimed the same place; 2 on bad arguments or when the sandbox cannot run and
+--unsafe-no-sandbox was not given.
 """
 
 import argparse
@@ -46,14 +47,17 @@ def _submissions(args, lessons, out):
     if args.submissions.suffix.lower() == ".zip":
         if not args.lesson:
             raise collect.CollectError("a zip export holds one lesson: say which with --lesson")
-        folder = collect.unpack_zip(args.submissions, args.lesson, out / "submitted")
-        return collect.from_folder(folder, lessons, args.lesson)
+        unpacked = collect.unpack_zip(args.submissions, args.lesson, out / "submitted")
+        found = collect.from_folder(unpacked.folder, lessons, args.lesson)
+        for submission in found:
+            submission.notes += unpacked.notes.get(submission.student, [])
+        return found, unpacked.collisions
     if not args.submissions.is_dir():
         raise collect.CollectError(f"{args.submissions} is neither a folder nor a .zip file")
     folder = args.submissions
     if (folder / "submitted").is_dir():  # a course folder: grade its submitted/
         folder = folder / "submitted"
-    return collect.from_folder(folder, lessons, args.lesson)
+    return collect.from_folder(folder, lessons, args.lesson), []
 
 
 def main(argv=None):
@@ -78,7 +82,7 @@ def main(argv=None):
     lessons = grader.graded_notebooks(course)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        submissions = _submissions(args, lessons, out)
+        submissions, collisions = _submissions(args, lessons, out)
     except collect.CollectError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -100,5 +104,9 @@ def main(argv=None):
           f"Gradebook: {out / 'gradebook.db'} (nbgrader export / formgrader)")
     if graded.failures:
         print("\nThe grader failed on: " + "; ".join(graded.failures), file=sys.stderr)
+        return 1
+    if collisions:
+        print("\nTwo files in the zip claimed the same place (the first was graded): "
+              + "; ".join(collisions), file=sys.stderr)
         return 1
     return 0

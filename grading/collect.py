@@ -7,7 +7,9 @@ is carried along as a problem and reported with the student's name.
 
 import re
 import shutil
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -111,35 +113,67 @@ def _safe_members(archive):
 
 
 def _owner(member_path):
-    """The student a file in an LMS export belongs to.
+    """The student a file in an LMS export belongs to, with the LMS's own id so that two
+    students of the same name never collide.
 
-    A file in a folder belongs to the folder (Moodle: ``Ada Lovelace_123_assignsubmission_file_/``);
-    a file at the top belongs to the name before its first ``_`` (Canvas: ``lovelaceada_123_456_exercise.ipynb``).
+    A file in a folder belongs to the folder (Moodle: ``Ada Lovelace_123_assignsubmission_file_/``
+    is ``Ada-Lovelace-123``, 123 being the participant id); a file at the top belongs to the
+    name and user id before its file name (Canvas: ``lovelaceada_LATE_123_456_exercise.ipynb``
+    is ``lovelaceada-123``).
     """
     parts = PurePosixPath(member_path).parts
-    top = parts[0]
-    name = top.split("_")[0]
-    return student_id(name)
+    fields = parts[0].split("_")
+    ids = [field for field in fields[1:] if field.isdigit()]
+    return student_id("-".join([fields[0], *ids[:1]]))
+
+
+@dataclass
+class Unpacked:
+    """An LMS export unpacked: where, and what could not be taken as it was."""
+    folder: Path
+    notes: dict = field(default_factory=dict)       # student -> what happened to their files
+    collisions: list = field(default_factory=list)  # files two members claimed
+
+
+def _is_link(member):
+    return stat.S_ISLNK(member.external_attr >> 16)
 
 
 def unpack_zip(zip_path, lesson, destination):
     """Unpack an LMS export of one lesson into nbgrader's layout under ``destination``.
 
-    Returns the ``submitted/`` folder it wrote.
+    A damaged member or a link is reported for its student, and the rest is unpacked; a
+    file two members claim is kept from the first and reported as a collision.
+
+    Returns:
+        An :class:`Unpacked`.
     """
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as error:
         raise CollectError(f"{zip_path} is not a readable zip file: {error}") from error
-    submitted = Path(destination)
+    unpacked = Unpacked(Path(destination))
     with archive:
         for member in _safe_members(archive):
             parts = PurePosixPath(member.filename).parts
             original = parts[-1]
             if len(parts) == 1:  # Canvas-style: strip "<student>_<ids>_" from the file name
                 original = re.sub(r"^[^_]+_(LATE_)?(\d+_)*", "", original) or original
-            target = submitted / _owner(member.filename) / lesson / original
+            owner = _owner(member.filename)
+            target = unpacked.folder / owner / lesson / original
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, open(target, "wb") as copy:
-                shutil.copyfileobj(source, copy)
-    return submitted
+            notes = unpacked.notes.setdefault(owner, [])
+            if _is_link(member):
+                notes.append(f"{original} is a link in the zip; links are never followed")
+                continue
+            if target.exists():
+                unpacked.collisions.append(f"{owner}/{lesson}/{original}")
+                notes.append(f"two files in the zip are {original}; the first was kept")
+                continue
+            try:
+                with archive.open(member) as source, open(target, "wb") as copy:
+                    shutil.copyfileobj(source, copy)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                target.unlink(missing_ok=True)
+                notes.append(f"{original} is damaged in the zip and could not be unpacked")
+    return unpacked

@@ -154,8 +154,9 @@ def test_an_lms_zip_export_is_graded(course, tmp_path):
                           f"{student}_{number}_{number + 100}_exercise.ipynb")
     finished = grade(tmp_path, export, "--lesson", DEMO_LESSON, "--course", course, "--out", tmp_path / "out")
     assert finished.returncode == 0, finished.stderr
-    assert {s: float(r["score"]) for s, r in rows(tmp_path / "out").items()} == {"ada": 5, "barbara": 0}
-    assert (tmp_path / "out/submitted/ada" / DEMO_LESSON / "exercise.ipynb").exists()  # kept
+    assert {s: float(r["score"]) for s, r in rows(tmp_path / "out").items()} == \
+        {"ada-11": 5, "barbara-12": 0}  # with Canvas's user id
+    assert (tmp_path / "out/submitted/ada-11" / DEMO_LESSON / "exercise.ipynb").exists()  # kept
 
 
 def test_a_zip_needs_its_lesson(course, tmp_path):

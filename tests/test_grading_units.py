@@ -16,11 +16,12 @@ def test_moodle_export_one_folder_per_student(tmp_path):
         archive.writestr("Ada Lovelace_123_assignsubmission_file_/exercise.ipynb", "{}")
         archive.writestr("Alan Turing_456_assignsubmission_file_/notes.txt", "hello")
         archive.writestr("__MACOSX/._junk", "")
-    folder = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+    folder = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted").folder
     found = {s.student: s for s in collect.from_folder(folder, LESSONS)}
-    assert set(found) == {"Ada-Lovelace", "Alan-Turing"}
-    assert found["Ada-Lovelace"].path.name == "exercise.ipynb" and not found["Ada-Lovelace"].problem
-    assert found["Alan-Turing"].problem == "no notebook was submitted, only: notes.txt"
+    assert set(found) == {"Ada-Lovelace-123", "Alan-Turing-456"}  # with Moodle's participant id
+    assert found["Ada-Lovelace-123"].path.name == "exercise.ipynb"
+    assert not found["Ada-Lovelace-123"].problem
+    assert found["Alan-Turing-456"].problem == "no notebook was submitted, only: notes.txt"
 
 
 @pytest.mark.parametrize("name", ["../escape.ipynb", "/etc/passwd"])
@@ -70,3 +71,46 @@ def test_links_in_a_submitted_folder_are_never_followed(tmp_path):
     assert found["mallory"].path is None and "no exercise.ipynb" in found["mallory"].problem
     assert "links and special files" in " ".join(found["mallory"].notes)
     assert "is a link" in found["eve"].problem and "is a link" in found["oscar"].problem
+
+
+def _canvas_zip(path, members):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_canvas_students_of_the_same_name_keep_their_own_ids(tmp_path):
+    export = _canvas_zip(tmp_path / "canvas.zip", {
+        "smithjo_101_9001_exercise.ipynb": "{}", "smithjo_LATE_102_9002_exercise.ipynb": "{}"})
+    unpacked = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+    found = {s.student for s in collect.from_folder(unpacked.folder, LESSONS)}
+    assert found == {"smithjo-101", "smithjo-102"} and not unpacked.collisions
+
+
+def test_a_damaged_member_is_reported_and_the_rest_unpacked(tmp_path):
+    export = _canvas_zip(tmp_path / "canvas.zip", {
+        "ada_1_1_exercise.ipynb": "{}", "bob_2_2_exercise.ipynb": '{"cells": []}' * 50})
+    data = bytearray(export.read_bytes())
+    start = data.index(b'{"cells"')
+    data[start + 10:start + 20] = b"X" * 10  # the CRC no longer matches
+    export.write_bytes(bytes(data))
+    unpacked = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+    found = {s.student: s for s in collect.from_folder(unpacked.folder, LESSONS)}
+    assert found["ada-1"].path is not None
+    assert found["bob-2"].path is None and "no exercise.ipynb" in found["bob-2"].problem
+    assert "damaged" in " ".join(unpacked.notes["bob-2"])
+
+
+def test_links_and_collisions_in_a_zip_are_reported(tmp_path):
+    export = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        link = zipfile.ZipInfo("Eve_7_assignsubmission_file_/exercise.ipynb")
+        link.external_attr = (0o120777 << 16)
+        archive.writestr(link, "/etc/shadow")
+        archive.writestr("Ada_8_assignsubmission_file_/exercise.ipynb", "{}")
+        archive.writestr("Ada_8_assignsubmission_file_/sub/exercise.ipynb", "{}")
+    unpacked = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+    assert not (unpacked.folder / "Eve-7" / "01-single-neuron" / "exercise.ipynb").exists()
+    assert "link" in " ".join(unpacked.notes["Eve-7"])
+    assert unpacked.collisions == ["Ada-8/01-single-neuron/exercise.ipynb"]
