@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from grading import collect, grader, report, sandbox
+from grading import collect, gradebook, grader, report, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = Path(__file__).resolve().parent / "demo" / "submitted"
@@ -96,7 +96,7 @@ def main(argv=None):
     print(f"Grading {len(submissions)} notebooks from {args.submissions}, {settings.jobs} at a time",
           file=sys.stderr)
     graded = grader.grade(submissions, settings, progress=lambda line: print(line, file=sys.stderr))
-    report.write_csv(graded.results, out / "grades.csv")
+    report.write_csv(graded.results, gradebook.rows(gradebook.db_url(out)), out / "grades.csv")
     table = report.summary(graded.results)
     (out / "summary.txt").write_text(table + "\n")
     print(table)

@@ -96,7 +96,14 @@ def from_folder(root, lessons, lesson=None):
                 continue
             found += _lesson_submissions(student_folder.name, lesson_folder.name, lesson_folder,
                                          lessons[lesson_folder.name])
+    for submission in found:
+        if not (submission.student + submission.lesson).isprintable():
+            submission.notes.append(UNPRINTABLE)
     return found
+
+
+UNPRINTABLE = ("the folder's name holds control characters: the gradebook keeps it as it is, "
+               "grades.csv and the summary show them escaped")
 
 
 def _safe_members(archive):

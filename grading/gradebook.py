@@ -9,8 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -23,23 +23,36 @@ def db_url(out):
     return f"sqlite:///{Path(out).resolve() / 'gradebook.db'}"
 
 
-def register_lesson(course, lesson, url):
-    """Put a lesson's notebooks and grade cells into the gradebook with nbgrader itself.
+CONFIG = """\
+# Written by the course's grader: this folder is an nbgrader course directory. Start
+# JupyterLab here and open Nbgrader -> Manual grading to mark written answers; the grades,
+# autograded/ and feedback/ are the grader's. Grading again keeps what you marked.
+import os
 
-    Runs ``nbgrader generate_assignment`` on a copy of ``solutions/<lesson>`` so nothing in the
-    course folder changes.
+c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+"""
+
+
+def register_lesson(course, lesson, out):
+    """Make ``out`` an nbgrader course directory that formgrader opens as it is, and put a
+    lesson's notebooks and grade cells into its gradebook with nbgrader itself.
+
+    ``solutions/<lesson>`` is copied to ``<out>/source/<lesson>`` and released there with
+    ``nbgrader generate_assignment``: nothing in the course folder changes.
     """
+    out = Path(out).resolve()
+    (out / "nbgrader_config.py").write_text(CONFIG)
+    source = out / "source" / lesson
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.copytree(Path(course) / "solutions" / lesson, source)
     nbgrader = Path(sys.executable).with_name("nbgrader")
     # nbgrader runs alembic through PATH: this environment's bin comes first
     env = {**os.environ, "PATH": f"{nbgrader.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    with tempfile.TemporaryDirectory(prefix="grading-release-") as scratch:
-        shutil.copytree(Path(course) / "solutions" / lesson, Path(scratch) / "source" / lesson)
-        subprocess.run(
-            [str(nbgrader), "generate_assignment", lesson, "--force", "--log-level=ERROR",
-             f"--db={url}", f"--CourseDirectory.root={scratch}",
-             "--CourseDirectory.source_directory=source",
-             "--CourseDirectory.release_directory=release"],
-            cwd=scratch, env=env, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [str(nbgrader), "generate_assignment", lesson, "--force", "--log-level=ERROR",
+         f"--db={db_url(out)}", f"--CourseDirectory.root={out}"],
+        cwd=out, env=env, check=True, capture_output=True, text=True)
 
 
 def _sqlalchemy_warning():
@@ -47,8 +60,13 @@ def _sqlalchemy_warning():
     return SAWarning
 
 
-def record(url, result):
-    """Write one :class:`~grading.records.SubmissionResult` into the gradebook."""
+def record(url, result, unchanged=frozenset()):
+    """Write one :class:`~grading.records.SubmissionResult` into the gradebook.
+
+    What people did in formgrader stays: manual scores, comments and extra credit are never
+    touched. A written answer already marked stays marked while its text is one of
+    ``unchanged`` (the same as when it was marked); a changed one asks to be marked again.
+    """
     notebook = Path(result.notebook).stem
     with Gradebook(url) as gradebook, warnings.catch_warnings():
         # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warning
@@ -61,8 +79,32 @@ def record(url, result):
             question = scores.get(grade.name)
             if result.error or question is None:
                 grade.auto_score, grade.needs_manual_grade = 0.0, True
-            else:
-                grade.auto_score = question.score
-                grade.needs_manual_grade = (question.score is None
-                                            or question.outcome is Outcome.ERROR)
+                continue
+            grade.auto_score = question.score
+            to_mark = question.score is None or question.outcome is Outcome.ERROR
+            marked = grade.manual_score is not None and grade.name in unchanged
+            grade.needs_manual_grade = to_mark and not marked
         gradebook.db.commit()
+
+
+@dataclass(frozen=True, order=True)
+class Row:
+    """One submitted notebook as the gradebook holds it, marks by hand included."""
+    student: str
+    lesson: str
+    notebook: str
+    score: float
+    max_score: float
+    to_mark: bool
+
+
+def rows(url):
+    """Every graded notebook in the gradebook, from every run so far."""
+    with Gradebook(url) as gradebook:
+        return sorted(
+            Row(submission.student.id, assignment.name, f"{submitted.name}.ipynb",
+                float(submitted.score or 0), float(submitted.max_score or 0),
+                bool(submitted.needs_manual_grade))
+            for assignment in gradebook.assignments
+            for submission in assignment.submissions
+            for submitted in submission.notebooks if submitted.grades)  # not the tutorials

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import nbformat
 
-from grading import assemble, feedback, gradebook, harvest, judge, records, report, sandbox, scoring
+from grading import (assemble, feedback, gradebook, harvest, judge, records, report, sanitise,
+                     sandbox, scoring)
 from grading.execute import VALUES
 from grading.plan import lesson_plan
 from grading.records import Export, Job, Run, SubmissionResult
@@ -303,14 +304,15 @@ def grade(submissions, settings, progress=print):
     submissions are graded all the same.
     """
     out = Path(settings.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
     # Job folders live in a short temporary path: a kernel's socket path must stay short.
     jobs = Path(tempfile.mkdtemp(prefix="grading-"))
     jobs.chmod(0o755)
     settings.references.mkdir(parents=True, exist_ok=True)
     url = gradebook.db_url(out)
-    lessons, failures, results, pending = {}, [], {}, []
+    lessons, failures, results, pending, unchanged = {}, [], {}, [], {}
     registering = threading.Thread(target=_register, args=(
-        settings.course, sorted({s.lesson for s in submissions if not s.problem}), url, failures))
+        settings.course, sorted({s.lesson for s in submissions if not s.problem}), out, failures))
     registering.start()  # nbgrader takes a few seconds: meanwhile the kernels start
 
     for number, submission in enumerate(submissions):
@@ -355,11 +357,12 @@ def grade(submissions, settings, progress=print):
                 continue
             if lesson.problem:
                 failures.append(lesson.problem)
-            _take(result, finished, folder, lesson, out, failures)
+            unchanged[number] = _take(result, finished, folder, lesson, out, failures)
             timings.append([result.student, result.lesson, result.notebook,
                             f"{finished.run_seconds:.1f}", f"{finished.judge_seconds:.2f}",
                             f"{finished.run.peak_memory_bytes / 2**20:.0f}"])
-            progress(f"[{count}/{len(pending)}] {result.student} {result.lesson}: "
+            progress(f"[{count}/{len(pending)}] {report.printable(result.student)} "
+                     f"{report.printable(result.lesson)}: "
                      f"{result.score:g}/{result.max_score:g} {result.status.value} "
                      f"({time.monotonic() - started:.0f} s)")
 
@@ -367,14 +370,14 @@ def grade(submissions, settings, progress=print):
         slot.stop()
     users.lock.close()
     registering.join()
-    ordered = [results[n] for n in sorted(results)]
-    for result in ordered:
+    for number in sorted(results):
+        result = results[number]
         lesson = lessons.get((result.lesson, result.notebook))
         if result.error and not result.questions and lesson is not None:
             scoring.zero(result, lesson.plan)
         if result.questions:  # a notebook of a known lesson: it has a place in the gradebook
             try:
-                gradebook.record(url, result)
+                gradebook.record(url, result, unchanged.get(number, set()))
             except Exception as error:  # the gradebook's failure, not the student's
                 failures.append(f"{result.student}/{result.lesson}: gradebook: {error}")
         page = out / "feedback" / result.student / result.lesson / \
@@ -387,11 +390,13 @@ def grade(submissions, settings, progress=print):
         shutil.move(jobs, out / "jobs")
     else:
         shutil.rmtree(jobs, ignore_errors=True)
-    return Graded(ordered, sorted(set(failures)))
+    return Graded([results[n] for n in sorted(results)], sorted(set(failures)))
 
 
 def _take(result, done, folder, lesson, out, failures):
-    """Score one finished submission into ``result``; keep its notebook in ``autograded/``."""
+    """Score one finished submission into ``result`` and keep its notebook, made inert, in
+    ``autograded/``. Returns the written answers unchanged since the last run, whose marks
+    by hand still stand."""
     run, judgements = done.run, done.judgements
     executed = nbformat.read(folder / "executed.ipynb", as_version=4)
     scoring.score(result, lesson.plan, run, judgements, executed, done.failure)
@@ -403,14 +408,24 @@ def _take(result, done, folder, lesson, out, failures):
     if not run.started:
         failures.append(f"{result.student}/{result.lesson}: {run.stop_reason}")
     autograded = out / "autograded" / result.student / result.lesson / result.notebook
+    before = _written_answers(nbformat.read(autograded, as_version=4)) if autograded.is_file() else {}
+    notebook = _autograded(sanitise.notebook(executed), lesson, judgements)
     autograded.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(_autograded(executed, lesson, judgements), autograded)
+    nbformat.write(notebook, autograded)
+    return {grade_id for grade_id, text in _written_answers(notebook).items()
+            if before.get(grade_id) == text}
 
 
-def _register(course, lessons, url, failures):
+def _written_answers(notebook):
+    """grade id -> text of each written answer, as it stands in an autograded notebook."""
+    return {assemble.nbgrader_metadata(cell)["grade_id"]: cell.source for cell in notebook.cells
+            if assemble.is_written_answer(cell) and not assemble.is_test(cell)}
+
+
+def _register(course, lessons, out, failures):
     """Register each lesson in the gradebook; a failure is the grader's, and is reported."""
     for lesson in lessons:
         try:
-            gradebook.register_lesson(course, lesson, url)
+            gradebook.register_lesson(course, lesson, out)
         except subprocess.CalledProcessError as error:
             failures.append(f"nbgrader could not register {lesson}: {error.stderr.strip()[-500:]}")

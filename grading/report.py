@@ -2,9 +2,12 @@
 matters) and the summary table an instructor reads at the end of a run."""
 
 import csv
+import unicodedata
 from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
 
-from grading.records import Outcome
+from grading.records import Outcome, Status
 
 COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason"]
 
@@ -16,21 +19,66 @@ def _reason(result):
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def printable(text):
+    """``text`` with control and format characters (newlines, terminal escapes, bidi
+    overrides) written as ``\\xNN`` or ``\\uNNNN``, so a name can never split a row, move
+    a terminal's cursor or reorder what an instructor reads."""
+    return "".join(_escaped(c) if unicodedata.category(c) in _UNSEEN else c for c in text)
+
+
+_UNSEEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _escaped(character):
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+
+
 def safe_cell(value):
-    """A CSV cell a spreadsheet shows as text: one that could start a formula is quoted."""
-    text = str(value)
+    """A CSV cell a spreadsheet shows as text: printable, and quoted where it could start a
+    formula."""
+    text = printable(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(results, path):
-    """Write every result, graded or not, to ``path``."""
+def keep_previous(path):
+    """Move an earlier ``grades.csv`` aside as ``grades-<its date>.csv``, never overwriting."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S")
+    kept, number = path.with_name(f"{path.stem}-{stamp}{path.suffix}"), 1
+    while kept.exists():
+        number += 1
+        kept = path.with_name(f"{path.stem}-{stamp}-{number}{path.suffix}")
+    path.rename(kept)
+    return kept
+
+
+def _status(row, result):
+    if result is not None and (result.error or result.review):
+        return result.status
+    return Status.TO_MARK if row.to_mark else Status.GRADED
+
+
+def write_csv(results, rows, path):
+    """Write ``grades.csv`` from the gradebook's ``rows`` (every notebook ever graded, marks by
+    hand included), with this run's ``results`` for status and reason; a result the gradebook
+    cannot hold (no known lesson) gets its own row. An earlier file is kept, dated."""
+    keep_previous(path)
+    by_key = {(r.student, r.lesson, r.notebook): r for r in results}
+    lines = []
+    for row in rows:
+        result = by_key.pop((row.student, row.lesson, row.notebook), None)
+        lines.append([row.student, row.lesson, row.notebook, f"{row.score:g}", f"{row.max_score:g}",
+                      _status(row, result).value,
+                      _reason(result) if result else "not in this run: as the gradebook holds it"])
+    lines += [[r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}", r.status.value,
+               _reason(r)] for r in by_key.values()]
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(COLUMNS)
-        for r in sorted(results, key=lambda r: (r.student, r.lesson, r.notebook)):
-            writer.writerow([safe_cell(cell) for cell in (
-                r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}",
-                r.status.value, _reason(r))])
+        writer.writerows([safe_cell(cell) for cell in line] for line in sorted(lines))
 
 
 TIMING_COLUMNS = ["student", "lesson", "notebook", "run_seconds", "judge_seconds", "peak_memory_mb"]
@@ -45,6 +93,7 @@ def write_timings(rows, path):
 
 
 def _table(header, rows):
+    rows = [[printable(str(x)) for x in row] for row in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
     line = lambda row: "  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])

@@ -114,3 +114,12 @@ def test_links_and_collisions_in_a_zip_are_reported(tmp_path):
     assert not (unpacked.folder / "Eve-7" / "01-single-neuron" / "exercise.ipynb").exists()
     assert "link" in " ".join(unpacked.notes["Eve-7"])
     assert unpacked.collisions == ["Ada-8/01-single-neuron/exercise.ipynb"]
+
+
+def test_a_name_with_control_characters_is_reported_and_kept(tmp_path):
+    name = "ada\nlovelace"
+    folder = tmp_path / name / "01-single-neuron"
+    folder.mkdir(parents=True)
+    (folder / "exercise.ipynb").write_text("{}")
+    (found,) = collect.from_folder(tmp_path, {"01-single-neuron": ["exercise.ipynb"]})
+    assert found.student == name and collect.UNPRINTABLE in found.notes

@@ -1,6 +1,7 @@
 """The trusted-grading parts without a kernel: records, plans, inert values, harvesting,
 judging, scoring, and the forked judge process."""
 
+import csv
 import json
 import os
 import pickle
@@ -11,7 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from grading import answers, harvest, judge, plan, records, report, sandbox, scoring
+from grading import answers, harvest, judge, plan, records, report, sandbox, sanitise, scoring
 from grading.records import Judgement, Outcome, QuestionResult, Run, SubmissionResult
 from helpers.checks import core, crossing
 from tests.conftest import REPO
@@ -305,6 +306,59 @@ def test_sandbox_users_are_held_by_one_run_at_a_time(tmp_path):
 def test_exported_cells_never_start_a_formula(tmp_path):
     result = SubmissionResult("=HYPERLINK(\"http://x\")", LESSON, "exercise.ipynb",
                               [QuestionResult("q", 1, 1.0)], notes=["@SUM(A1)"])
-    report.write_csv([result], tmp_path / "grades.csv")
+    report.write_csv([result], [], tmp_path / "grades.csv")
     text = (tmp_path / "grades.csv").read_text()
     assert "'=HYPERLINK" in text and "'@SUM" in text and "\n=" not in text
+
+
+def test_names_with_control_characters_are_shown_escaped_and_never_split_a_row(tmp_path):
+    name = "ada\nlovelace\x1b[31m\u202e"
+    result = SubmissionResult(name, LESSON, "exercise.ipynb", [QuestionResult("q", 1, 1.0)])
+    report.write_csv([result], [], tmp_path / "grades.csv")
+    lines = (tmp_path / "grades.csv").read_text().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("ada\\x0alovelace\\x1b[31m\\u202e,")
+    assert "\x1b" not in report.summary([result]) and "ada\\x0alovelace" in report.summary([result])
+
+
+def test_grades_come_from_the_gradebook_and_the_last_file_is_kept(tmp_path):
+    """Every notebook the gradebook holds is exported with its marks by hand; this run's
+    results give status and reason; the previous grades.csv is kept, dated."""
+    from grading.gradebook import Row
+    path = tmp_path / "grades.csv"
+    path.write_text("an earlier run\n")
+    marked = Row("ada", LESSON, "exercise.ipynb", 7.5, 7.0, False)
+    earlier = Row("grace", LESSON, "exercise.ipynb", 3.0, 7.0, True)
+    result = SubmissionResult("ada", LESSON, "exercise.ipynb",
+                              [QuestionResult("q", 5, 5.0), QuestionResult("w", 2, None)])
+    unknown = SubmissionResult("alan", "99-nothing", "", error="no such lesson")
+    report.write_csv([result, unknown], [marked, earlier], path)
+    with open(path) as file:
+        rows = {row["student"]: row for row in csv.DictReader(file)}
+    assert (rows["ada"]["score"], rows["ada"]["status"]) == ("7.5", "graded")
+    assert (rows["grace"]["status"], rows["grace"]["reason"]) == (
+        "to mark by hand", "not in this run: as the gradebook holds it")
+    assert (rows["alan"]["status"], rows["alan"]["reason"]) == ("not graded", "no such lesson")
+    assert [p.read_text() for p in tmp_path.glob("grades-*.csv")] == ["an earlier run\n"]
+
+
+def test_what_a_student_wrote_or_printed_is_made_inert():
+    executed = nbformat.v4.new_notebook()
+    written = nbformat.v4.new_markdown_cell("Mine: <script>steal()</script> <b>bold</b> "
+                                            "<img src=x onerror=steal()>")
+    written.attachments = {"a.svg": {"image/svg+xml": "<svg onload=steal()/>", "image/png": "iVBO"}}
+    printed = nbformat.v4.new_code_cell("check()")
+    verdict = core.Feedback(core.Outcome.CORRECT, "well done")
+    printed.outputs = [nbformat.v4.new_output("display_data", data={
+        **verdict._repr_mimebundle_(), "application/javascript": "steal()",
+        "image/svg+xml": "<svg onload=steal()/>"})]
+    printed.outputs[0].data["text/html"] += "<iframe src='https://evil'></iframe>"
+    executed.cells = [written, printed]
+    sanitise.notebook(executed)
+    assert "<script>" not in written.source and "<img" not in written.source
+    assert "<b>bold</b>" in written.source and "&lt;script&gt;" in written.source
+    assert written.attachments == {"a.svg": {"image/png": "iVBO"}}
+    data = printed.outputs[0].data
+    assert set(data) == {"text/plain", "text/html"}  # no script, SVG, or fake verdict record
+    assert "<iframe" not in data["text/html"] and "&lt;iframe" in data["text/html"]
+    background, _ = core.STYLE[core.Outcome.CORRECT]
+    assert f"background-color:{background}" in data["text/html"]  # the box keeps its colours

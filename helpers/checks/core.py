@@ -77,7 +77,7 @@ class Feedback:
     def _repr_html_(self):
         background, color = STYLE[self.outcome]
         return (
-            f'<div style="background:{background};color:{_TEXT_COLOUR};'
+            f'<div style="background-color:{background};color:{_TEXT_COLOUR};'
             f'border-left:4px solid {color};padding:6px 10px;margin:4px 0">'
             f'<b style="color:{color}">{self.outcome.value}</b>: '
             f"{html.escape(self.message)}</div>"

@@ -1,0 +1,146 @@
+"""The instructor's loop in a real browser: grade, mark by hand in formgrader, grade again.
+
+``make grade``'s output folder is an nbgrader course directory: JupyterLab started there
+opens it in *Nbgrader → Formgrader*, where a written answer is marked (score, extra credit,
+comment). Grading the class again from the command line must keep all three, and the
+written answer must not ask to be marked again.
+"""
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.browser import ARTIFACTS, TOKEN, _free_port, _menu, _settings, browser, page  # noqa: F401
+from tests.conftest import REPO
+from tests.submissions import DEMO_LESSON, write_demo_class
+
+pytestmark = [pytest.mark.browser, pytest.mark.grading]
+
+WRITTEN = "written_kernel_shape"  # lesson 01's written question, 2 points
+STUDENT = "ada"                   # the reference answers: 5 of the 5 automatic points
+
+
+def _grade(course, submitted, out):
+    finished = subprocess.run(
+        [sys.executable, "-m", "grading", submitted, "--course", course, "--out", out, "--jobs", "1"],
+        capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+
+
+def _grades(out):
+    with open(out / "grades.csv") as file:
+        return {row["student"]: row for row in csv.DictReader(file)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Lesson 01's course, one student's submission, graded once into ``out``."""
+    root = tmp_path_factory.mktemp("formgrader")
+    course = root / "course"
+    for folder in ("solutions", "notebooks"):
+        shutil.copytree(REPO / folder / DEMO_LESSON, course / folder / DEMO_LESSON)
+    submitted = root / "submitted"
+    write_demo_class(root / "class")
+    shutil.copytree(root / "class" / STUDENT, submitted / STUDENT)
+    out = root / "out"
+    _grade(course, submitted, out)
+    return course, submitted, out
+
+
+@pytest.fixture(scope="module")
+def formgrader_lab(graded):
+    """JupyterLab started in the grading output folder, as the README says."""
+    _, _, out = graded
+    settings = out.parent / "settings"
+    _settings(settings)
+    port = _free_port()
+    bin_dir = os.path.dirname(sys.executable)
+    log = open(out.parent / "lab.log", "w")
+    server = subprocess.Popen(
+        [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--LabApp.user_settings_dir={settings}",
+         f"--LabApp.workspaces_dir={out.parent / 'workspaces'}", "--allow-root"],
+        cwd=out, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start: " + (out.parent / "lab.log").read_text()[-2000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _open_submission(page, url):
+    """Nbgrader → Formgrader → Manual Grading → the lesson → exercise → the submission."""
+    page.goto(f"{url}/lab?reset&token={TOKEN}")
+    page.locator("#jp-MainMenu").wait_for()
+    _menu(page, "Nbgrader", "Formgrader")
+    frame = page.frame_locator("iframe")
+    frame.get_by_role("link", name="Manual Grading").click()
+    frame.get_by_role("link", name=DEMO_LESSON).click()
+    frame.get_by_role("link", name="exercise").click()
+    frame.get_by_role("link", name="Submission #1").click()
+    frame.locator(f"textarea#{WRITTEN}-comment").wait_for()
+    return frame
+
+
+def _marks(out):
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(WRITTEN, "exercise", DEMO_LESSON, STUDENT)
+        comment = gradebook.find_comment(WRITTEN, "exercise", DEMO_LESSON, STUDENT)
+        return grade.manual_score, grade.extra_credit, comment.manual_comment, grade.needs_manual_grade
+
+
+def test_marks_made_in_formgrader_survive_grading_again(graded, formgrader_lab, page):
+    course, submitted, out = graded
+    assert _grades(out)[STUDENT]["status"] == "to mark by hand"
+
+    frame = _open_submission(page, formgrader_lab)
+    frame.locator(f"textarea#{WRITTEN}-comment").fill("Right: one weight per feature.")
+    frame.locator(f"input.score#{WRITTEN}").fill("2")
+    frame.locator(f"input#{WRITTEN}_extra_credit").fill("0.5")
+    frame.locator(f"input#{WRITTEN}_extra_credit").press("Tab")
+    deadline = time.monotonic() + 30
+    while _marks(out)[:3] != (2.0, 0.5, "Right: one weight per feature.") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _marks(out) == (2.0, 0.5, "Right: one weight per feature.", False)
+
+    _grade(course, submitted, out)  # the same submission, graded again
+
+    assert _marks(out) == (2.0, 0.5, "Right: one weight per feature.", False)
+    row = _grades(out)[STUDENT]
+    assert (row["score"], row["max_score"], row["status"]) == ("7.5", "7", "graded")
+    assert len(list(out.glob("grades-*.csv"))) == 1  # the first run's grades, kept and dated
+
+    frame = _open_submission(page, formgrader_lab)
+    assert frame.locator(f"input.score#{WRITTEN}").input_value() == "2"
+    assert frame.locator(f"input#{WRITTEN}_extra_credit").input_value() == "0.5"
+    assert frame.locator(f"textarea#{WRITTEN}-comment").input_value() == "Right: one weight per feature."
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "formgrader-after-regrading.png"))
+
+
+def test_a_changed_written_answer_asks_to_be_marked_again(graded):
+    """The mark stays, but a new text needs a person's eyes again."""
+    course, submitted, out = graded
+    assert _marks(out)[0] == 2.0  # marked in the test above
+    path = submitted / STUDENT / DEMO_LESSON / "exercise.ipynb"
+    path.write_text(path.read_text().replace("The 10 counts", "I think the 10 counts", 1))
+    _grade(course, submitted, out)
+    manual, extra, comment, to_mark = _marks(out)
+    assert (manual, extra, comment, to_mark) == (2.0, 0.5, "Right: one weight per feature.", True)
+    assert _grades(out)[STUDENT]["status"] == "to mark by hand"
