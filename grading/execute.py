@@ -30,7 +30,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, DeadKernelError
 
-from grading import records, sandbox
+from grading import cgroups, records, sandbox
 from grading.records import Job, Run
 
 KERNEL_NAME = "grading-sandbox"
@@ -144,7 +144,8 @@ def _kernel_spec_folder(job, folder):
     """Write a kernel spec whose kernel runs in the sandbox (or not, if unsafe)."""
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     limits = sandbox.Limits(**job.limits)
-    argv = sandbox.wrap(kernel, job.work, job.uid, limits) \
+    memory = cgroups.MemoryGroup.at(job.memory_group) if job.memory_group else None
+    argv = cgroups.enter(memory, sandbox.wrap(kernel, job.work, job.uid, limits)) \
         if job.sandboxed else kernel
     spec = folder / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
@@ -154,12 +155,30 @@ def _kernel_spec_folder(job, folder):
     return folder / "kernels"
 
 
-class _Watchdog(threading.Thread):
-    """Kills the kernel's whole process tree when it uses too much memory or time."""
+def folder_usage(folder):
+    """(bytes on disk, number of entries) under ``folder``, links not followed."""
+    used, entries, pending = 0, 0, [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    info = entry.stat(follow_symlinks=False)
+                    used += info.st_blocks * 512
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+        except OSError:
+            continue
+    return used, entries
 
-    def __init__(self, km, limits, record, current_cell):
+
+class _Watchdog(threading.Thread):
+    """Kills the kernel's whole process tree when it uses too much memory, time or disk."""
+
+    def __init__(self, km, limits, record, current_cell, work):
         super().__init__(daemon=True)
         self.km, self.limits, self.record, self.current_cell = km, limits, record, current_cell
+        self.work = work
         self.deadline = time.monotonic() + limits.notebook_seconds
         self.done = threading.Event()
 
@@ -184,8 +203,22 @@ class _Watchdog(threading.Thread):
         except (ProcessLookupError, AttributeError):
             pass
 
+    def _folder_problem(self):
+        used, entries = folder_usage(self.work)
+        if used > self.limits.work_folder_bytes:
+            return f"wrote more than {self.limits.work_folder_bytes // 2**20} MB to its folder"
+        if entries > self.limits.work_folder_files:
+            return f"made more than {self.limits.work_folder_files} files in its folder"
+        return None
+
     def run(self):  # noqa: D102 (threading API)
+        ticks = 0
         while not self.done.wait(0.2):
+            ticks += 1
+            problem = self._folder_problem() if ticks % 5 == 0 else None  # once a second
+            if problem:
+                self.stop_kernel(problem)
+                return
             process = getattr(self.km.provisioner, "process", None)
             if process is None:
                 continue
@@ -237,7 +270,9 @@ async def _execute(job, notebook, folder):
                           f"stopped at the limit of {limits.cell_seconds} s", "traceback": []},
         resources={"metadata": {"path": job.work}})
     current_cell = [None]
-    watchdog = _Watchdog(km, limits, run, current_cell)
+    memory = cgroups.MemoryGroup.at(job.memory_group) if job.memory_group else None
+    kills_before = memory.oom_kills() if memory else 0
+    watchdog = _Watchdog(km, limits, run, current_cell, job.work)
     exports = {export.cell: export for export in job.exports}
     try:
         log = open(folder / "kernel.log", "wb")  # the kernel process's own stdout and stderr
@@ -265,6 +300,9 @@ async def _execute(job, notebook, folder):
                                else f"the kernel stopped answering ({type(error).__name__})")
     finally:
         watchdog.done.set()
+    if memory and memory.oom_kills() > kills_before:  # the kernel stopped it, not the watchdog
+        run.stop_reason = (f"used more than {limits.memory_bytes // 2**20} MB of memory "
+                           "(files kept in memory included)")
     return run
 
 

@@ -31,6 +31,7 @@ import os
 
 c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.ExportApp.plugin_class = "grading.export.SafeCsvExportPlugin"  # `nbgrader export`: no formulas
 """
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading import (assemble, feedback, gradebook, harvest, judge, records, report, sanitise,
+from grading import (assemble, cgroups, feedback, gradebook, harvest, judge, records, report, sanitise,
                      sandbox, scoring)
 from grading.execute import VALUES
 from grading.plan import lesson_plan
@@ -176,10 +176,13 @@ class _Slot:
                 read_only=[jobs, settings.references, Path(judge.__file__).parent])
         self.judge = _Worker(judge_command, jobs / f"judge-{number}.log")
         self.judge.start()  # it imports TensorFlow while the first notebooks run
+        self.memory = cgroups.create(f"intro-dl-grading-{os.getpid()}-{number}",
+                                     settings.limits.memory_bytes) if settings.sandboxed else None
 
     def stop(self):
         self.executor.stop()
         self.judge.stop()
+        cgroups.remove(self.memory)
 
 
 def _run_notebook(slot, folder, notebook, exports, settings, attempts=2):
@@ -195,7 +198,7 @@ def _run_notebook(slot, folder, notebook, exports, settings, attempts=2):
         shutil.rmtree(work, ignore_errors=True)
         sandbox.prepare_work_folder(work, slot.kernel_uid)
         job = Job(str(work.resolve()), slot.kernel_uid, exports, asdict(settings.limits),
-                  settings.sandboxed)
+                  settings.sandboxed, str(slot.memory.path) if slot.memory else "")
         records.dump(job, folder / "job.json")
         answer = slot.executor.ask(folder.resolve(), settings.limits.notebook_seconds + 180)
         if answer:

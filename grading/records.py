@@ -55,6 +55,7 @@ class Job:
     exports: list[Export]
     limits: dict
     sandboxed: bool = True
+    memory_group: str = ""       # the slot's memory cgroup, if the machine gives one
 
 
 @dataclass

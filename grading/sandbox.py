@@ -71,6 +71,9 @@ class Limits:
     rich_output_bytes: int = 30_000_000    # plots, HTML, animations per cell
     notebook_output_bytes: int = 50_000_000  # every message of the whole notebook, widgets too
     file_bytes: int = 200 * 1024**2        # the largest file the kernel may write
+    work_folder_bytes: int = 500 * 1024**2  # everything in the kernel's working folder
+    work_folder_files: int = 10_000         # files and folders in it
+    scratch_bytes: int = 64 * 1024**2      # /tmp and /dev/shm each (in memory); 1 MB elsewhere
 
 
 def _read_only_paths():
@@ -115,8 +118,10 @@ def wrap(command, work, uid, limits, read_only=()):
             argv += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
         elif os.path.isdir(f"/{name}"):
             argv += ["--ro-bind", f"/{name}", f"/{name}"]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm", "--tmpfs", "/home",
-             "--tmpfs", "/root", "--tmpfs", "/run", "--tmpfs", "/var", "--tmpfs", "/mnt"]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
+    for folder in ("/tmp", "/dev/shm", "/home", "/root", "/run", "/var", "/mnt"):
+        size = limits.scratch_bytes if folder in ("/tmp", "/dev/shm") else 2**20
+        argv += ["--size", str(size), "--tmpfs", folder]  # memory no process owns: capped
     mounts = [*_read_only_paths(), *read_only]
     for parent in sorted({str(a) for p in [*mounts, work] for a in p.parents} - {"/"}):
         argv += ["--perms", "0755", "--dir", parent]  # so the sandbox user can walk to its mounts

@@ -228,7 +228,34 @@ def hostile_class(course, out, submitted):
         "only-a-pdf": ("exercise.pdf", b"%PDF-1.4 not a notebook"),
         "huge-output": ("exercise.ipynb", _last_answer(
             "for _ in range(40):\n    print('x' * 1_000_000)\n" + CORRECT_LAST)),
+        # The disk and the memory no process owns.
+        "fills-folder": ("exercise.ipynb", _last_answer(
+            "import time\nfor i in range(4):\n"
+            "    with open(f'big{i}', 'wb') as file:\n        file.write(b'x' * 190 * 2**20)\n"
+            "time.sleep(5)\n" + WRONG_LAST)),
+        "many-files": ("exercise.ipynb", _last_answer(
+            "import os, time\nos.mkdir('many')\nfor i in range(12_000):\n"
+            "    open(f'many/{i}', 'w').close()\ntime.sleep(5)\n" + WRONG_LAST)),
+        "fills-tmpfs": ("exercise.ipynb", _last_answer(
+            "for folder in ('/tmp', '/dev/shm'):\n    try:\n"
+            "        with open(f'{folder}/big', 'wb') as file:\n"
+            "            file.write(b'x' * 500 * 2**20)\n"
+            "    except OSError as error:\n        print('refused', folder, type(error).__name__)\n"
+            + WRONG_LAST)),
+        # Script for the instructor's browser, in an output and in a written answer.
+        "script-in-outputs": ("exercise.ipynb", _script_everywhere(_last_answer(
+            "from IPython.display import HTML, Javascript, display\n"
+            "display(HTML('<img src=x onerror=\"alert(1)\"><script>alert(2)</script>'))\n"
+            "display(Javascript('alert(3)'))\n" + WRONG_LAST))),
     }
+
+
+def _script_everywhere(notebook):
+    """The written answer holds a script tag too."""
+    for cell in notebook.cells:
+        if _grade_id(cell) == "written_kernel_shape":
+            cell.source += "\n\n<script>alert(4)</script><iframe src='https://example.org'></iframe>"
+    return notebook
 
 
 def write_class(students, submitted):

@@ -224,6 +224,10 @@ HOSTILE = {
     "display-updates": (4, "to mark by hand", "was cut"),
     "widget-flood": (4, "to mark by hand", "was cut"),
     "malformed-message": (0, "not graded", "could not read"),
+    "fills-folder": (4, "needs review", "MB to its folder"),
+    "many-files": (4, "needs review", "files in its folder"),
+    "fills-tmpfs": (4, "to mark by hand", ""),
+    "script-in-outputs": (4, "to mark by hand", ""),
 }
 LIMITS = ["--cell-timeout", 20, "--notebook-timeout", 90, "--memory-mb", 1500]
 
@@ -291,6 +295,37 @@ def test_answer_files_are_refused_without_quoting_them(hostile):
     assert "could not be read by the grader" in crafted
     lambda_model = (out / "feedback/lambda-model" / DEMO_LESSON / "exercise.html").read_text()
     assert "Lambda" in lambda_model
+
+
+def test_autograded_notebooks_carry_no_script(hostile):
+    """What formgrader shows the instructor is inert: no script, handler or frame."""
+    _, out, _ = hostile
+    for path in (out / "autograded").rglob("*.ipynb"):
+        text = path.read_text()
+        for danger in ("<script", "<iframe", "onerror=", "application/javascript"):
+            assert danger not in text, (path, danger)
+    answered = (out / "autograded" / "script-in-outputs" / DEMO_LESSON / "exercise.ipynb").read_text()
+    assert "&lt;script&gt;alert(4)" in answered  # the written answer is kept, escaped
+
+
+def test_tmpfs_is_capped(hostile):
+    assert "refused /tmp" in _printed(hostile[1], "fills-tmpfs")
+
+
+def test_a_non_root_instructor_grades_with_a_user_namespace(course, tmp_path):
+    """Not root: bubblewrap makes a user namespace, nothing drops to a sandbox user, and the
+    in-memory folders are still capped (run as uid 1000 in a user namespace of its own)."""
+    students = attacks.hostile_class(course, tmp_path / "out", tmp_path / "submitted")
+    attacks.write_class({s: students[s] for s in ("ada", "fills-tmpfs")}, tmp_path / "submitted")
+    finished = subprocess.run(
+        [str(arg) for arg in ["unshare", "--user", "--map-user=1000", "--map-group=1000",
+                              sys.executable, "-m", "grading", tmp_path / "submitted", "--course",
+                              course, "--out", tmp_path / "out", "--jobs", 2, *LIMITS]],
+        cwd=tmp_path, capture_output=True, text=True, timeout=1200)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    graded = rows(tmp_path / "out")
+    assert {s: float(r["score"]) for s, r in graded.items()} == {"ada": 5.0, "fills-tmpfs": 4.0}
+    assert "refused /tmp OSError" in _printed(tmp_path / "out", "fills-tmpfs")  # full, not forbidden
 
 
 def test_huge_output_is_cut(hostile):

@@ -1,10 +1,15 @@
 """Fast checks of the grading package's parts (no kernels): collecting, the sandbox's argv."""
 
+import csv
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from grading import collect, sandbox
+from grading import cgroups, collect, sandbox
 from tests.conftest import REPO
 
 LESSONS = {"01-single-neuron": ["exercise.ipynb"]}
@@ -123,3 +128,49 @@ def test_a_name_with_control_characters_is_reported_and_kept(tmp_path):
     (folder / "exercise.ipynb").write_text("{}")
     (found,) = collect.from_folder(tmp_path, {"01-single-neuron": ["exercise.ipynb"]})
     assert found.student == name and collect.UNPRINTABLE in found.notes
+
+
+def test_own_cgroups_are_read_for_both_versions(tmp_path):
+    listing = tmp_path / "cgroup"
+    listing.write_text("12:pids:/a\n4:memory:/process_api/x\n0::/user.slice/me\n")
+    assert cgroups._own_groups(listing) == ("/user.slice/me", "/process_api/x")
+    listing.write_text("0::/only/v2\n")
+    assert cgroups._own_groups(listing) == ("/only/v2", None)
+
+
+def test_a_memory_group_stops_a_sandbox_that_passes_its_limit(tmp_path):
+    group = cgroups.create("intro-dl-test-limit", 300 * 2**20)
+    if group is None:
+        pytest.skip("this machine gives the grader no memory cgroup (the README says what holds)")
+    try:
+        work = sandbox.prepare_work_folder(tmp_path / "work", sandbox.FIRST_SANDBOX_UID - 1)
+        code = "x = bytearray(200 * 2**20); print('fits', flush=True); y = bytearray(400 * 2**20); print('no')"
+        command = sandbox.wrap([sys.executable, "-c", code], work, sandbox.FIRST_SANDBOX_UID - 1,
+                               sandbox.Limits())
+        finished = subprocess.run(cgroups.enter(group, command), capture_output=True, text=True)
+        assert finished.stdout.split() == ["fits"] and finished.returncode in (137, -9)
+        assert group.oom_kills() == 1
+    finally:
+        cgroups.remove(group)
+    assert not group.path.exists()
+
+
+def test_nbgrader_export_in_the_output_folder_is_safe_for_spreadsheets(tmp_path, monkeypatch):
+    """The output folder's nbgrader_config.py selects the safe export: a student id with a
+    comma, a newline or a formula keeps to its own cell, as text."""
+    from nbgrader.api import Gradebook
+
+    from grading import export, gradebook
+
+    (tmp_path / "nbgrader_config.py").write_text(gradebook.CONFIG)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")  # alembic
+    with Gradebook(gradebook.db_url(tmp_path)) as book:
+        book.add_assignment("01-single-neuron")
+        book.add_student('=HYPERLINK("http://x","a,b")\nmore', first_name="@SUM(1)")
+    finished = subprocess.run([str(Path(sys.executable).with_name("nbgrader")), "export",
+                               "--to=export.csv"], cwd=tmp_path, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    with open(tmp_path / "export.csv", newline="") as file:
+        header, row = list(csv.reader(file))
+    assert header == export.COLUMNS
+    assert row[3] == "'=HYPERLINK(\"http://x\",\"a,b\")\\x0amore" and row[5] == "'@SUM(1)"
