@@ -190,9 +190,9 @@ def test_without_the_sandbox_grading_refuses_unless_told(course, tmp_path):
 HOSTILE = {
     "ada": (5, "to mark by hand", ""),
     "loop": (4, "to mark by hand", "stopped at the time limit"),
-    "stubborn-loop": (4, "needs review", "stopped answering"),
+    "stubborn-loop": (4, "needs review", "stopped"),  # answering, or at the notebook's limit
     "memory-bomb": (4, "needs review", "memory"),
-    "fork-bomb": (4, "needs review", "processes"),
+    "fork-bomb": (4, "needs review", "stopped at cell"),  # too many processes, or their memory
     "sys-exit": (4, "to mark by hand", ""),
     "os-exit": (4, "needs review", "the kernel died"),
     "reads-secrets": (4, "to mark by hand", ""),
@@ -200,7 +200,7 @@ HOSTILE = {
     "network": (4, "to mark by hand", ""),
     "always-equal": (4, "to mark by hand", ""),
     "patches-checks": (4, "to mark by hand", ""),
-    "patches-builtins": (4, "needs review", "stopped answering"),  # its kernel hangs
+    "patches-builtins": (4, "needs review", "stopped"),  # its kernel hangs
     "swallows-errors": (4, "to mark by hand", ""),
     "deleted-test": (4, "to mark by hand", "was deleted"),
     "moved-tests": (5, "to mark by hand", "graded in the instructor's order"),
@@ -301,9 +301,11 @@ def test_autograded_notebooks_carry_no_script(hostile):
     """What formgrader shows the instructor is inert: no script, handler or frame."""
     _, out, _ = hostile
     for path in (out / "autograded").rglob("*.ipynb"):
-        text = path.read_text()
+        notebook = nbformat.read(path, as_version=4)
+        shown = [c.source for c in notebook.cells if c.cell_type != "code"] + \
+            [str(o) for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
         for danger in ("<script", "<iframe", "onerror=", "application/javascript"):
-            assert danger not in text, (path, danger)
+            assert not [text for text in shown if danger in text], (path, danger)
     answered = (out / "autograded" / "script-in-outputs" / DEMO_LESSON / "exercise.ipynb").read_text()
     assert "&lt;script&gt;alert(4)" in answered  # the written answer is kept, escaped
 
