@@ -24,6 +24,10 @@ def _parser():
                         help="a submitted/ folder (<student>/<lesson>/*.ipynb) or an LMS zip "
                              "export of one lesson (default: the demo class)")
     parser.add_argument("--lesson", help="grade only this lesson (required for a zip)")
+    parser.add_argument("--zip-names", metavar="REGEX",
+                        help="how the LMS names the files of a zip: a regular expression over each "
+                             "path with the groups student, id, late and file (default: Canvas's "
+                             "and Moodle's names)")
     parser.add_argument("--course", type=Path, default=REPO,
                         help="the course folder with solutions/ and notebooks/ (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=None,
@@ -47,10 +51,12 @@ def _submissions(args, lessons, out):
     if args.submissions.suffix.lower() == ".zip":
         if not args.lesson:
             raise collect.CollectError("a zip export holds one lesson: say which with --lesson")
-        unpacked = collect.unpack_zip(args.submissions, args.lesson, out / "submitted")
+        patterns = [args.zip_names] if args.zip_names else collect.NAME_PATTERNS
+        unpacked = collect.unpack_zip(args.submissions, args.lesson, out / "submitted", patterns)
         found = collect.from_folder(unpacked.folder, lessons, args.lesson)
         for submission in found:
             submission.notes += unpacked.notes.get(submission.student, [])
+            submission.late = submission.student in unpacked.late
         return found, unpacked.collisions
     if not args.submissions.is_dir():
         raise collect.CollectError(f"{args.submissions} is neither a folder nor a .zip file")

@@ -29,6 +29,7 @@ class Submission:
     path: Path = None              # the file to grade (None if there is none)
     problem: str = None            # why it cannot be graded
     notes: list = field(default_factory=list)
+    late: bool = False             # the LMS marked it late
 
 
 def student_id(name):
@@ -119,19 +120,40 @@ def _safe_members(archive):
             and "__MACOSX" not in PurePosixPath(m.filename).parts]
 
 
-def _owner(member_path):
-    """The student a file in an LMS export belongs to, with the LMS's own id so that two
-    students of the same name never collide.
+#: How an LMS names the files of its export: a regular expression over each member's path
+#: with the groups ``student`` (the name), ``id`` (the LMS's own id, optional), ``late``
+#: (matches when the LMS marked the work late, optional) and ``file`` (the file's own name).
+CANVAS = (r"^(?P<student>[^_/]+)_(?:(?P<late>LATE)_)?(?P<id>\d+)_(?:\d+_)*"
+          r"(?P<file>[^/]+)$")                   # lovelaceada_LATE_123_456_exercise.ipynb
+MOODLE = (r"^(?P<student>[^/]+?)_(?P<id>\d+)_assignsubmission_[^/]*/(?:[^/]+/)*"
+          r"(?P<file>[^/]+)$")                   # Ada Lovelace_123_assignsubmission_file_/x.ipynb
+NAME_PATTERNS = (CANVAS, MOODLE)
 
-    A file in a folder belongs to the folder (Moodle: ``Ada Lovelace_123_assignsubmission_file_/``
-    is ``Ada-Lovelace-123``, 123 being the participant id); a file at the top belongs to the
-    name and user id before its file name (Canvas: ``lovelaceada_LATE_123_456_exercise.ipynb``
-    is ``lovelaceada-123``).
-    """
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose a member of an LMS export is, under which file name, and whether it came late."""
+    student: str
+    file: str
+    late: bool = False
+
+
+def owner(member_path, patterns=NAME_PATTERNS):
+    """The student a file in an LMS export belongs to, with the LMS's own id so that two
+    students of the same name never collide (Canvas ``lovelaceada_LATE_123_456_exercise.ipynb``
+    is ``lovelaceada-123``, late; Moodle ``Ada Lovelace_123_assignsubmission_file_/`` is
+    ``Ada-Lovelace-123``). A path no pattern matches belongs to its top folder, or to the
+    file's own name."""
+    for pattern in patterns:
+        found = re.match(pattern, member_path)
+        if found:
+            groups = found.groupdict()
+            name = "-".join(filter(None, [groups["student"], groups.get("id")]))
+            return Owner(student_id(name), groups.get("file") or PurePosixPath(member_path).name,
+                         bool(groups.get("late")))
     parts = PurePosixPath(member_path).parts
-    fields = parts[0].split("_")
-    ids = [field for field in fields[1:] if field.isdigit()]
-    return student_id("-".join([fields[0], *ids[:1]]))
+    return Owner(student_id(PurePosixPath(parts[0]).stem if len(parts) == 1 else parts[0]),
+                 parts[-1])
 
 
 @dataclass
@@ -140,17 +162,19 @@ class Unpacked:
     folder: Path
     notes: dict = field(default_factory=dict)       # student -> what happened to their files
     collisions: list = field(default_factory=list)  # files two members claimed
+    late: set = field(default_factory=set)          # students the LMS marked late
 
 
 def _is_link(member):
     return stat.S_ISLNK(member.external_attr >> 16)
 
 
-def unpack_zip(zip_path, lesson, destination):
+def unpack_zip(zip_path, lesson, destination, patterns=NAME_PATTERNS):
     """Unpack an LMS export of one lesson into nbgrader's layout under ``destination``.
 
     A damaged member or a link is reported for its student, and the rest is unpacked; a
-    file two members claim is kept from the first and reported as a collision.
+    file two members claim is kept from the first and reported as a collision. ``patterns``
+    say how the LMS names files (:data:`NAME_PATTERNS`).
 
     Returns:
         An :class:`Unpacked`.
@@ -162,19 +186,19 @@ def unpack_zip(zip_path, lesson, destination):
     unpacked = Unpacked(Path(destination))
     with archive:
         for member in _safe_members(archive):
-            parts = PurePosixPath(member.filename).parts
-            original = parts[-1]
-            if len(parts) == 1:  # Canvas-style: strip "<student>_<ids>_" from the file name
-                original = re.sub(r"^[^_]+_(LATE_)?(\d+_)*", "", original) or original
-            owner = _owner(member.filename)
-            target = unpacked.folder / owner / lesson / original
+            found = owner(member.filename, patterns)
+            original = found.file
+            target = unpacked.folder / found.student / lesson / original
             target.parent.mkdir(parents=True, exist_ok=True)
-            notes = unpacked.notes.setdefault(owner, [])
+            notes = unpacked.notes.setdefault(found.student, [])
+            if found.late and found.student not in unpacked.late:
+                unpacked.late.add(found.student)
+                notes.append("the LMS marked this submission late")
             if _is_link(member):
                 notes.append(f"{original} is a link in the zip; links are never followed")
                 continue
             if target.exists():
-                unpacked.collisions.append(f"{owner}/{lesson}/{original}")
+                unpacked.collisions.append(f"{found.student}/{lesson}/{original}")
                 notes.append(f"two files in the zip are {original}; the first was kept")
                 continue
             try:

@@ -320,7 +320,7 @@ def grade(submissions, settings, progress=print):
 
     for number, submission in enumerate(submissions):
         result = SubmissionResult(submission.student, submission.lesson, submission.notebook,
-                                  notes=list(submission.notes))
+                                  notes=list(submission.notes), late=submission.late)
         results[number] = result
         student, problem = (None, submission.problem) if submission.problem \
             else _read_submission(submission.path)

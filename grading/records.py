@@ -100,6 +100,7 @@ class SubmissionResult:
     notes: list = field(default_factory=list)      # what the grader changed or noticed
     review: list = field(default_factory=list)     # reasons a person should look at it
     error: str = None                              # why it could not be graded at all
+    late: bool = False                             # the LMS marked it late
 
     @property
     def score(self):

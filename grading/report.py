@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grading.records import Outcome, Status
 
-COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason"]
+COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason", "late"]
 
 
 def _reason(result):
@@ -55,6 +55,10 @@ def keep_previous(path):
     return kept
 
 
+def _late(result):
+    return "late" if result is not None and result.late else ""
+
+
 def _status(row, result):
     if result is not None and (result.error or result.review):
         return result.status
@@ -72,9 +76,10 @@ def write_csv(results, rows, path):
         result = by_key.pop((row.student, row.lesson, row.notebook), None)
         lines.append([row.student, row.lesson, row.notebook, f"{row.score:g}", f"{row.max_score:g}",
                       _status(row, result).value,
-                      _reason(result) if result else "not in this run: as the gradebook holds it"])
+                      _reason(result) if result else "not in this run: as the gradebook holds it",
+                      _late(result)])
     lines += [[r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}", r.status.value,
-               _reason(r)] for r in by_key.values()]
+               _reason(r), _late(r)] for r in by_key.values()]
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(COLUMNS)

@@ -91,6 +91,18 @@ def test_canvas_students_of_the_same_name_keep_their_own_ids(tmp_path):
     unpacked = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
     found = {s.student for s in collect.from_folder(unpacked.folder, LESSONS)}
     assert found == {"smithjo-101", "smithjo-102"} and not unpacked.collisions
+    assert unpacked.late == {"smithjo-102"}
+    assert "marked this submission late" in " ".join(unpacked.notes["smithjo-102"])
+
+
+def test_an_lms_of_its_own_names_files_by_a_pattern_the_instructor_gives(tmp_path):
+    export = _canvas_zip(tmp_path / "lms.zip", {
+        "u4711-late-Ada Lovelace/exercise.ipynb": "{}", "u4712-ontime-Ada Lovelace/exercise.ipynb": "{}"})
+    pattern = r"^u(?P<id>\d+)-(?:(?P<late>late)|ontime)-(?P<student>[^/]+)/(?P<file>[^/]+)$"
+    unpacked = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted", [pattern])
+    found = {s.student for s in collect.from_folder(unpacked.folder, LESSONS)}
+    assert found == {"Ada-Lovelace-4711", "Ada-Lovelace-4712"}
+    assert unpacked.late == {"Ada-Lovelace-4711"}
 
 
 def test_a_damaged_member_is_reported_and_the_rest_unpacked(tmp_path):
