@@ -9,6 +9,7 @@ Modules:
     data:     one loader per real dataset the lessons use (all offline).
     diagrams: drawings of linear units and dense networks.
     plots:    activation functions, fitted curves, learning curves.
+    fitting:  lesson 02's training shortcut, before lesson 03 explains training.
     widgets:  interactive explorers.
     checks:   the feedback a learner gets for each exercise question.
 """
