@@ -14,7 +14,7 @@ PIP    := $(BIN)/python -m pip install --quiet
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements/developer.txt)
 UV     := build/uv-$(UV_VERSION)/bin/uv
 
-.PHONY: setup lab test headers release bench grade bench-grading lock clean
+.PHONY: setup lab test headers release bench bench-install grade bench-grading lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ release: $(VENV)/.developer  ## regenerate notebooks/ from solutions/
 
 bench: $(VENV)/.developer  ## time every notebook and record it in benchmarks/notebooks.md
 	$(RUN) $(BIN)/python tools/bench.py
+
+bench-install: $(VENV)/.developer  ## the size of each installed set, in benchmarks/install.md
+	$(RUN) $(BIN)/python tools/bench_install.py
 
 grade: $(VENV)/.instructor  ## grade submissions in sandboxes: make grade ARGS="submitted/ --out DIR" (demo class by default)
 	tools/system-packages.sh bubblewrap
