@@ -88,7 +88,7 @@ def check_available():
     if not sys.platform.startswith("linux"):
         raise SandboxUnavailable(f"the sandbox needs Linux (this is {sys.platform})")
     if shutil.which("bwrap") is None:
-        raise SandboxUnavailable("bubblewrap (bwrap) is not installed; `make setup` installs it")
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed; `make grade` installs it")
     for tool in ("prlimit", "setpriv"):
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"{tool} (util-linux) is not installed")

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian packages the course needs beyond Python, if they are missing:
-#   bubblewrap  the sandbox `make grade` runs student code in
-#   chromium    the browser the JupyterLab tests drive (with the PyPI playwright package)
-# Uses apt-get as root, or through sudo; elsewhere it says what to install and goes on.
+# Install the Debian packages named as arguments, those that are missing:
+#   bubblewrap  the sandbox `make grade` runs student code in (make grade, make test)
+#   chromium    the browser the JupyterLab tests drive, with the PyPI playwright package (make test)
+# `make lab` needs neither. Uses apt-get as root, or through sudo; elsewhere it says what to
+# install and goes on.
 set -euo pipefail
+declare -A command_of=([bubblewrap]=bwrap [chromium]=chromium)
 missing=()
-command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+for package in "$@"; do
+    command -v "${command_of[$package]:-$package}" >/dev/null 2>&1 || missing+=("$package")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "Not installed: ${missing[*]}. Install them with your system's package manager." >&2
