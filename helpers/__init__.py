@@ -9,6 +9,7 @@ Modules:
     data:     one loader per real dataset the lessons use (all offline).
     diagrams: drawings of linear units and dense networks.
     plots:    activation functions, fitted curves, learning curves.
+    progress: one live line of training progress, a Keras callback for ``fit``.
     widgets:  interactive explorers.
     checks:   the feedback a learner gets for each exercise question.
 """
