@@ -10,6 +10,7 @@ Modules:
     diagrams: drawings of linear units and dense networks.
     plots:    activation functions, fitted curves, learning curves.
     fitting:  lesson 02's training shortcut, before lesson 03 explains training.
+    progress: one live line of training progress, a Keras callback for ``fit``.
     widgets:  interactive explorers.
     checks:   the feedback a learner gets for each exercise question.
 """

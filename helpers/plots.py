@@ -153,12 +153,15 @@ def error_penalties(max_error=3.0):
     return ax.figure
 
 
-def learning_curves(history, metrics=("loss",)):
+def learning_curves(history, metrics=("loss",), units=None):
     """Plot training (and validation, if present) curves from a ``fit`` history.
 
     Args:
         history: the ``History`` returned by ``model.fit``, or its ``.history`` dict.
         metrics: the metrics to plot, one panel each, e.g. ``("loss", "accuracy")``.
+        units: what the values are measured in, shown beside each metric's name on its axis:
+            one text for every panel (e.g. ``"mpg"``), or a dict by metric (e.g.
+            ``{"accuracy": "share correct"}``). None: the metric's name alone.
 
     Returns:
         The Figure.
@@ -178,7 +181,8 @@ def learning_curves(history, metrics=("loss",)):
         if f"val_{metric}" in logs:
             ax.plot(epochs, logs[f"val_{metric}"], label=f"validation {metric}")
         ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
+        unit = units.get(metric) if isinstance(units, dict) else units
+        ax.set_ylabel(f"{metric} ({unit})" if unit else metric)
         ax.legend()
     fig.tight_layout()
     return fig

@@ -4,8 +4,9 @@ JupyterLab serves a copy of solutions/ (so every answer exists) on a free localh
 Each lesson's tutorial and exercise is opened, run with *Run → Run All Cells*, and saved;
 then the page must show no error and no stderr, every image output must be drawn in the
 page, and every widget must be displayed as a widget. A screenshot of each notebook goes to
-test-artifacts/browser/. Finally nbgrader's own lab extension validates an answered copy of
-a released exercise with its *Validate* button.
+test-artifacts/browser/. Then nbgrader's own lab extension validates an answered copy of
+a released exercise with its *Validate* button, and the checks' verdict boxes must stay
+readable (WCAG AA contrast) in JupyterLab's dark theme.
 
 The browser must be installed (``make setup`` does it): this test fails, not skips, without it.
 The tests are collected through tests/test_notebooks.py, so that they share a pytest worker
@@ -25,6 +26,7 @@ import urllib.request
 import nbformat
 import pytest
 
+from tests import contrast
 from tests.conftest import LESSONS, REPO
 from tests.submissions import answered
 
@@ -183,3 +185,51 @@ def test_nbgrader_validate_button(lab, page):
     page.screenshot(path=str(ARTIFACTS / "validate.png"))
     text = dialog.inner_text()
     assert "Success! Your notebook passes all the tests." in text, text
+
+
+#: A notebook that shows a verdict of every kind: a real check (nothing answered, so "Not
+#: attempted yet") and a correct and an incorrect verdict as the checks display them.
+VERDICTS = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    "from helpers.checks import single_neuron as questions\n"
+    "from helpers.checks.core import Feedback, Outcome\n"
+    "\n"
+    "display(Feedback(Outcome.CORRECT, 'the model is one linear unit.'))\n"
+    "display(Feedback(Outcome.INCORRECT, 'the model has 2 units; a linear unit has 1.'))\n"
+    "questions.input_shape.check()"
+)], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                             "language": "python"}})
+
+
+def _theme(page, name):
+    _menu(page, "Settings", "Theme")
+    page.locator(".lm-Menu-content").get_by_text(name, exact=True).click()
+    page.wait_for_function("name => document.body.dataset.jpThemeName === name", arg=name)
+
+
+@pytest.mark.browser
+def test_verdicts_are_readable_in_the_dark_theme(lab, page):
+    url, root = lab
+    nbformat.write(VERDICTS, root / "verdicts.ipynb")
+    panel = _open(page, url, "verdicts.ipynb")
+    _theme(page, "JupyterLab Dark")
+    try:
+        _menu(page, "Run", "Run All Cells")
+        boxes = panel.locator(".jp-OutputArea-output .intro-dl-verdict")
+        boxes.nth(2).wait_for(timeout=RUN_TIMEOUT_MS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dark-theme-verdicts.png"))
+        rendered = boxes.evaluate_all("""boxes => boxes.map(box => {
+            const word = box.querySelector('b');
+            return {text: box.innerText, colour: getComputedStyle(box).color,
+                    background: getComputedStyle(box).backgroundColor,
+                    accent: getComputedStyle(word).color};
+        })""")
+        page_background = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
+    finally:
+        _theme(page, "JupyterLab Light")  # the settings are shared with the other tests
+    assert contrast.luminance(page_background) < 0.1, "the dark theme is not on"
+    assert [box["text"].split(":")[0] for box in rendered] == ["Correct", "Not quite", "Not attempted yet"]
+    for box in rendered:
+        assert contrast.ratio(box["colour"], box["background"]) >= contrast.AA, box
+        assert contrast.ratio(box["accent"], box["background"]) >= contrast.AA, box

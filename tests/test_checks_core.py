@@ -2,7 +2,8 @@
 
 import pytest
 
-from helpers.checks.core import CheckFailed, Incorrect, Outcome, Question
+from helpers.checks.core import STYLE, CheckFailed, Feedback, Incorrect, Outcome, Question
+from tests import contrast
 
 
 def _judge_positive(value):
@@ -49,3 +50,14 @@ def test_check_shows_and_raises_when_not_correct(namespace, shown, capsys):
 def test_feedback_html_names_the_outcome_and_escapes_the_message():
     html = positive.feedback({}).__class__(Outcome.INCORRECT, "use <b>")._repr_html_()
     assert "Not quite" in html and "&lt;b&gt;" in html
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_feedback_box_sets_every_colour_with_enough_contrast(outcome):
+    """Background, text and accent are all explicit, so a dark theme's text colour never
+    lands on the light box, and both text and accent pass WCAG AA on the background."""
+    background, accent, text = STYLE[outcome]
+    box = Feedback(outcome, "a message")._repr_html_()
+    assert f"background:{background};color:{text};" in box and f'style="color:{accent}"' in box
+    assert contrast.ratio(text, background) >= contrast.AA
+    assert contrast.ratio(accent, background) >= contrast.AA

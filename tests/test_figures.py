@@ -124,6 +124,14 @@ def test_learning_curves_names_what_was_recorded():
         plots.learning_curves({"loss": [1.0]}, metrics=("accuracy",))
 
 
+def test_learning_curves_show_the_units_of_each_metric():
+    logs = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.8]}
+    fig = plots.learning_curves(logs, metrics=("loss", "accuracy"), units="mpg")
+    assert [ax.get_ylabel() for ax in fig.axes] == ["loss (mpg)", "accuracy (mpg)"]
+    fig = plots.learning_curves(logs, metrics=("loss", "accuracy"), units={"accuracy": "share correct"})
+    assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "accuracy (share correct)"]
+
+
 def test_line_with_error_reports_mean_absolute_error():
     x, y = np.array([0.0, 1.0]), np.array([1.0, 5.0])
     assert widgets.mean_absolute_error(x, y, w=2.0, b=1.0) == pytest.approx(1.0)

@@ -44,6 +44,7 @@ def course(tmp_path_factory):
     folder = tmp_path_factory.mktemp("course")
     shutil.copytree(REPO / "solutions" / DEMO_LESSON, folder / "solutions" / DEMO_LESSON)
     shutil.copy(REPO / "nbgrader_config.py", folder)
+    shutil.copy(REPO / "course.toml", folder)  # its [release] model_answers setting
     subprocess.run([sys.executable, REPO / "tools" / "release.py", "--course-dir", folder], check=True)
     return folder
 

@@ -22,7 +22,7 @@ from nbclient import NotebookClient
 
 from tests.browser import (  # noqa: F401  (the JupyterLab tests, collected here: same worker)
     RUN_IN_JUPYTERLAB, browser, lab, page, test_nbgrader_validate_button,
-    test_notebook_runs_in_jupyterlab)
+    test_notebook_runs_in_jupyterlab, test_verdicts_are_readable_in_the_dark_theme)
 from tests.conftest import LESSONS, REPO
 
 SOLUTIONS = [REPO / "solutions" / lesson / name

@@ -1,4 +1,5 @@
-"""notebooks/ is exactly nbgrader's release of solutions/, without solutions or outputs."""
+"""notebooks/ is exactly nbgrader's release of solutions/ (with the model answers course.toml asks
+for), without solutions or outputs."""
 
 import json
 import shutil
@@ -10,6 +11,9 @@ import pytest
 
 from tests.conftest import LESSONS, REPO
 from tests.submissions import reference_answers
+
+sys.path.insert(0, str(REPO / "tools"))
+from release import MODEL_ANSWER_TAG  # noqa: E402
 
 RELEASED = sorted((REPO / "notebooks").glob("*/*.ipynb"))
 
@@ -23,6 +27,7 @@ def _nbgrader_cells(path):
 def test_release_is_what_nbgrader_generates_from_solutions(tmp_path):
     shutil.copytree(REPO / "solutions", tmp_path / "solutions")
     shutil.copy(REPO / "nbgrader_config.py", tmp_path)
+    shutil.copy(REPO / "course.toml", tmp_path)  # its [release] model_answers setting
     subprocess.run([sys.executable, str(REPO / "tools" / "release.py"),
                     f"--course-dir={tmp_path}"], check=True)
     generated = sorted((tmp_path / "notebooks").glob("*/*.ipynb"))
@@ -43,7 +48,9 @@ def test_release_holds_no_solution_and_no_hidden_test(path):
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS"):
         assert marker not in text
     notebook = nbformat.read(path, as_version=4)
-    released_source = "\n".join(cell.source for cell in notebook.cells)
+    # written answers' reference text is shown, by design, in the model-answer cells only
+    released_source = "\n".join(cell.source for cell in notebook.cells
+                                if MODEL_ANSWER_TAG not in cell.metadata.get("tags", []))
     for grade_id, answer in reference_answers(path.parent.name, path.stem).items():
         solution_lines = [line for line in answer.splitlines()
                           if line.strip() and line not in released_source]

@@ -24,13 +24,15 @@ class Outcome(enum.Enum):
     NOT_ATTEMPTED = "Not attempted yet"
 
 
-#: Background and accent colour of each outcome's box (grading's feedback pages use them too).
+#: Background, accent (the border and the outcome's word) and text colour of each outcome's
+#: box. All three are set, so the box reads the same in a light and a dark theme (a dark
+#: theme's light text would be unreadable on these light backgrounds); text and accent keep a
+#: WCAG AA contrast (at least 4.5) on the background. Grading's feedback pages use the accents.
 STYLE = {
-    Outcome.CORRECT: ("#e6f4ea", "#1e7b34"),
-    Outcome.INCORRECT: ("#fce8e6", "#b3261e"),
-    Outcome.NOT_ATTEMPTED: ("#fef7e0", "#8a6d00"),
+    Outcome.CORRECT: ("#e6f4ea", "#1e7b34", "#202124"),
+    Outcome.INCORRECT: ("#fce8e6", "#b3261e", "#202124"),
+    Outcome.NOT_ATTEMPTED: ("#fef7e0", "#8a6d00", "#202124"),
 }
-_TEXT_COLOUR = "#202124"  # set explicitly: a dark theme's light text is unreadable on the box
 
 
 class Incorrect(Exception):
@@ -75,11 +77,11 @@ class Feedback:
         return cls(Outcome[record["outcome"].upper()], record["message"])
 
     def _repr_html_(self):
-        background, color = STYLE[self.outcome]
+        background, accent, text = STYLE[self.outcome]
         return (
-            f'<div style="background-color:{background};color:{_TEXT_COLOUR};'
-            f'border-left:4px solid {color};padding:6px 10px;margin:4px 0">'
-            f'<b style="color:{color}">{self.outcome.value}</b>: '
+            f'<div class="intro-dl-verdict" style="background-color:{background};color:{text};'
+            f'border-left:4px solid {accent};padding:6px 10px;margin:4px 0">'
+            f'<b style="color:{accent}">{self.outcome.value}</b>: '
             f"{html.escape(self.message)}</div>"
         )
 
