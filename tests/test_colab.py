@@ -5,8 +5,8 @@ dependencies (tests/colab/colab-packages.txt, from googlecolab/backend-info; wri
 tools/colab_packages.py) and a stand-in ``google.colab`` package. Two differences from Colab,
 both forced: Python is 3.11 (Colab's is 3.13; this machine has only 3.11 and downloads no
 interpreter; every pinned version has 3.11 wheels), and TensorFlow is ``tensorflow-cpu`` at
-Colab's version (the same code without the CUDA build, which is about twice the download).
-uv builds the virtualenv from a cache in build/, so after the first run it takes seconds.
+Colab's version (the same code without the CUDA build: a 246 MB wheel, not 591 MB). uv
+builds the virtualenv from a cache in build/: after the first run, in about half a minute.
 
 Every exercise, with its reference answers, then runs there from its first cell: the header's
 Colab set-up cell, as `make headers` writes it for a published course, installs a wheel of
