@@ -113,9 +113,9 @@ def colab_cell_source(settings):
             "        \"its folder (see *Start* in the course's README).\")"
         )
     return (
-        f"{COLAB_MARK}: on Google Colab this installs the course's helpers ({settings['ref']}) and\n"
-        "# the data packages they need; Colab's own TensorFlow, Keras, NumPy and pandas stay as they\n"
-        "# are. Elsewhere it does nothing.\n"
+        f"{COLAB_MARK}: on Google Colab this installs the course's helpers ({settings['ref']}), which\n"
+        "# hold the lessons' data; Colab's own TensorFlow, Keras, NumPy and pandas stay as they are.\n"
+        "# Elsewhere it does nothing.\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
@@ -179,13 +179,12 @@ def main():
     if not published(settings):
         missing = "tag (ref)" if settings["repository"] else "public GitHub address"
         print(f"course.toml gives no {missing}: headers without Colab or Binder buttons.")
-    stale = [path for path, text in rewrites(settings) if path.read_text() != text]
+    stale = {path: text for path, text in rewrites(settings) if path.read_text() != text}
     if check_only and stale:
         print("Out of date (run `make headers release`): " + ", ".join(map(str, stale)))
         sys.exit(1)
-    if not check_only:
-        for path, text in rewrites(settings):
-            path.write_text(text)
+    for path, text in stale.items():
+        path.write_text(text)
 
 
 if __name__ == "__main__":
