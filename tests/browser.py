@@ -57,13 +57,41 @@ def _settings(folder):
         path.write_text(json.dumps(values))
 
 
+NETWORK_PROBE = (
+    "import socket\n"
+    "for address in [('pypi.org', 443), ('127.0.0.1', 9)]:\n"
+    "    try:\n"
+    "        socket.create_connection(address, timeout=2)\n"
+    "        print('reached', address)\n"
+    "    except OSError as error:\n"
+    "        print('unreachable', address, type(error).__name__)")
+
+
+def offline_python3(folder):
+    """A ``python3`` kernel spec under ``folder/kernels`` whose kernel has no network: it runs
+    in a network namespace of its own and talks to the server over Unix sockets."""
+    spec = folder / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": ["unshare", "--map-root-user", "--net", sys.executable, "-m", "ipykernel_launcher",
+                 "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)", "language": "python"}))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of solutions/ and one answered released exercise."""
+    """A JupyterLab server on a copy of solutions/ and one answered released exercise, whose
+    kernels have no network (so every notebook here runs offline)."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(REPO / "solutions", root / "solutions")
     nbformat.write(answered("01-single-neuron"), root / "released-exercise.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(NETWORK_PROBE)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}}), root / "network-probe.ipynb")
     _settings(root / ".settings")
+    kernels = offline_python3(tmp_path_factory.mktemp("jupyter-path"))
     port = _free_port()
     bin_dir = os.path.dirname(sys.executable)
     log = open(root / "lab.log", "w")
@@ -71,10 +99,11 @@ def lab(tmp_path_factory):
         [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
          f"--LabApp.user_settings_dir={root / '.settings'}",
-         f"--LabApp.workspaces_dir={root / '.workspaces'}", "--allow-root"],
+         f"--LabApp.workspaces_dir={root / '.workspaces'}", "--allow-root",
+         "--KernelManager.transport=ipc", f"--KernelManager.ip={kernels / 'kernel-ipc'}"],
         cwd=root, stdout=log, stderr=subprocess.STDOUT,
         env={**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"},  # the tests' Agg
-             "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+             "PATH": f"{bin_dir}:{os.environ['PATH']}", "JUPYTER_PATH": str(kernels)})
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -142,6 +171,17 @@ def _run_all_and_save(page, panel):
 
 def _saved(root, path):
     return nbformat.read(root / path, as_version=4)
+
+
+@pytest.mark.browser
+def test_jupyterlab_kernels_have_no_network(lab, page):
+    """The notebooks below run offline: their kernel reaches neither the internet nor this
+    machine's loopback (not even to be refused)."""
+    url, root = lab
+    _run_all_and_save(page, _open(page, url, "network-probe.ipynb"))
+    printed = _saved(root, "network-probe.ipynb").cells[0].outputs[0].text
+    assert "reached" not in printed and printed.count("unreachable") == 2
+    assert "ConnectionRefusedError" not in printed
 
 
 @pytest.mark.browser
