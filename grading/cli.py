@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from grading import collect, gradebook, grader, report, sandbox
+from grading import collect, gradebook, grader, handback, report, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = Path(__file__).resolve().parent / "demo" / "submitted"
@@ -41,6 +41,9 @@ def _parser():
                         help="seconds one notebook may run (default: %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_bytes // 2**20,
                         help="memory one notebook may use (default: %(default)s)")
+    parser.add_argument("--feedback-only", action="store_true",
+                        help="only write the feedback pages of --out again, with the marks, extra "
+                             "credit and comments given in formgrader since; nothing runs")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="run student code with your own rights, without the sandbox "
                              "(only where bubblewrap cannot run; never for untrusted work)")
@@ -73,6 +76,13 @@ def main(argv=None):
     if args.lesson and not (course / "solutions" / args.lesson).is_dir():
         print(f"error: no lesson {args.lesson!r} in {course / 'solutions'}", file=sys.stderr)
         return 2
+    if args.feedback_only:
+        if not (out / "gradebook.db").is_file():
+            print(f"error: {out} holds no gradebook: grade into it first", file=sys.stderr)
+            return 2
+        written = handback.rebuild(out, gradebook.db_url(out))
+        print(f"Feedback: {written} pages written again in {out / 'feedback'}")
+        return 0
     sandboxed = not args.unsafe_no_sandbox
     try:
         sandbox.check_available()

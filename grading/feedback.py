@@ -29,8 +29,14 @@ ON_ITS_OWN = ("Each question is judged on its own, with the reference solution's
               "earlier answers: a mistake in one answer does not cost you another.")
 
 
-def render(result):
-    """The feedback page of one :class:`~grading.records.SubmissionResult`, as HTML."""
+def _comment(text):
+    return f"<p class='comment'><b>From your instructor:</b> {escape(text)}</p>" if text else ""
+
+
+def render(result, comments=None):
+    """The feedback page of one :class:`~grading.records.SubmissionResult`, as HTML, with the
+    comments a person gave in formgrader (grade id -> text)."""
+    comments = comments or {}
     rows = []
     for question in result.questions:
         points = "–" if question.score is None else f"{question.score:g}"
@@ -40,7 +46,8 @@ def render(result):
             f"<tr><td>{escape(question.grade_id)}</td>"
             f"<td>{points} / {question.max_points:g}</td>"
             f"<td class='{question.outcome.name.lower()}'>{LABELS[question.outcome]}</td>"
-            f"<td>{escape(question.message)}{answer}</td></tr>")
+            f"<td>{escape(question.message)}{_comment(comments.get(question.grade_id))}"
+            f"{answer}</td></tr>")
     notes = "".join(f"<li>{escape(note)}</li>" for note in [*result.notes, *result.review])
     problem = (f"<p class='incorrect'>Not graded: {escape(result.error)}</p>"
                if result.error else "")

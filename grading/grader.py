@@ -26,8 +26,8 @@ from pathlib import Path
 
 import nbformat
 
-from grading import (assemble, cgroups, feedback, gradebook, harvest, judge, records, report, sanitise,
-                     sandbox, scoring)
+from grading import (assemble, cgroups, gradebook, handback, harvest, judge, records, report,
+                     sandbox, sanitise, scoring)
 from grading.execute import VALUES
 from grading.plan import lesson_plan
 from grading.records import Export, Job, Run, SubmissionResult
@@ -383,10 +383,11 @@ def grade(submissions, settings, progress=print):
                 gradebook.record(url, result, unchanged.get(number, set()))
             except Exception as error:  # the gradebook's failure, not the student's
                 failures.append(f"{result.student}/{result.lesson}: gradebook: {error}")
-        page = out / "feedback" / result.student / result.lesson / \
-            Path(result.notebook or "submission").with_suffix(".html")
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(feedback.render(result))
+        handback.keep(out, result)
+    try:
+        handback.rebuild(out, url)  # feedback pages, with the marks already given by hand
+    except Exception as error:  # the gradebook's failure, not a student's
+        failures.append(f"feedback pages: {error}")
     report.write_timings(timings, out / "timings.csv")
     shutil.rmtree(out / "jobs", ignore_errors=True)
     if failures:  # keep the jobs and their logs for a look

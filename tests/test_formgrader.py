@@ -1,9 +1,11 @@
-"""The instructor's loop in a real browser: grade, mark by hand in formgrader, grade again.
+"""The instructor's loop in a real browser: grade, mark by hand in formgrader, hand back,
+grade again.
 
 ``make grade``'s output folder is an nbgrader course directory: JupyterLab started there
 opens it in *Nbgrader → Formgrader*, where a written answer is marked (score, extra credit,
-comment). Grading the class again from the command line must keep all three, and the
-written answer must not ask to be marked again.
+comment). ``--feedback-only`` then writes the feedback pages again with those marks. Grading
+the class again from the command line must keep all three, and the written answer must not
+ask to be marked again.
 """
 
 import csv
@@ -95,6 +97,10 @@ def _open_submission(page, url):
     frame.get_by_role("link", name="exercise").click()
     frame.get_by_role("link", name="Submission #1").click()
     frame.locator(f"textarea#{WRITTEN}-comment").wait_for()
+    grading_page = next(f for f in page.frames if "/formgrader/submissions/" in f.url)
+    grading_page.wait_for_function(  # formgrader binds its fields once grades and comments load
+        "() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+        " && formgrader.comments && formgrader.comments.loaded")
     return frame
 
 
@@ -105,21 +111,34 @@ def _marks(out):
         return grade.manual_score, grade.extra_credit, comment.manual_comment, grade.needs_manual_grade
 
 
+def _feedback_shows_the_marks(page):
+    return ("From your instructor:</b> Right: one weight per feature." in page
+            and "Score: <b>7.5 / 7</b>" in page and "<td>2.5 / 2</td>" in page)
+
+
 def test_marks_made_in_formgrader_survive_grading_again(graded, formgrader_lab, page):
     course, submitted, out = graded
     assert _grades(out)[STUDENT]["status"] == "to mark by hand"
 
     frame = _open_submission(page, formgrader_lab)
-    frame.locator(f"textarea#{WRITTEN}-comment").fill("Right: one weight per feature.")
-    frame.locator(f"input.score#{WRITTEN}").fill("2")
-    frame.locator(f"input#{WRITTEN}_extra_credit").fill("0.5")
-    frame.locator(f"input#{WRITTEN}_extra_credit").press("Tab")
-    deadline = time.monotonic() + 30
+    for field, value in ((f"textarea#{WRITTEN}-comment", "Right: one weight per feature."),
+                         (f"input.score#{WRITTEN}", "2"), (f"input#{WRITTEN}_extra_credit", "0.5")):
+        frame.locator(field).fill(value)
+        frame.locator(field).press("Tab")  # formgrader saves a field when it loses focus
+    deadline = time.monotonic() + 60
     while _marks(out)[:3] != (2.0, 0.5, "Right: one weight per feature.") and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _marks(out) == (2.0, 0.5, "Right: one weight per feature.", False)
 
+    handed_back = out / "feedback" / STUDENT / DEMO_LESSON / "exercise.html"
+    assert "From your instructor" not in handed_back.read_text()
+    rebuilt = subprocess.run([sys.executable, "-m", "grading", "--feedback-only", "--out", out],
+                             capture_output=True, text=True, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert _feedback_shows_the_marks(handed_back.read_text())
+
     _grade(course, submitted, out)  # the same submission, graded again
+    assert _feedback_shows_the_marks(handed_back.read_text())
 
     assert _marks(out) == (2.0, 0.5, "Right: one weight per feature.", False)
     row = _grades(out)[STUDENT]

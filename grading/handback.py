@@ -1,0 +1,69 @@
+"""Feedback pages made again after marking by hand, with nothing run.
+
+Each grading run keeps every submission's result as a typed record in ``<out>/results/``.
+``python -m grading --feedback-only --out <out>`` reads those records and the gradebook
+(the scores, extra credit and comments given in formgrader) and writes ``feedback/`` anew.
+Pages come from records and the gradebook only, never from the autograded notebooks, which
+hold the hidden tests (nbgrader's own ``generate_feedback`` would show them).
+"""
+
+import dataclasses
+import warnings
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from grading import feedback, records
+from grading.records import SubmissionResult
+
+
+def _place(out, folder, result, suffix):
+    return Path(out) / folder / result.student / result.lesson / \
+        Path(result.notebook or "submission").with_suffix(suffix)
+
+
+def keep(out, result):
+    """Keep one submission's result for :func:`rebuild`."""
+    path = _place(out, "results", result, ".json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records.dump(result, path)
+
+
+def write_page(out, result, comments=None):
+    """Write one submission's feedback page."""
+    page = _place(out, "feedback", result, ".html")
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(feedback.render(result, comments or {}))
+
+
+def marked(gradebook, result):
+    """``result`` with the gradebook's scores (marks by hand and extra credit included), and
+    the comments given by hand, grade id -> comment."""
+    try:
+        notebook = gradebook.find_submission_notebook(
+            Path(result.notebook).stem, result.lesson, result.student)
+    except MissingEntry:  # never graded into the gradebook (no known lesson): as it was
+        return result, {}
+    grades = {grade.name: grade for grade in notebook.grades}
+    comments = {comment.name: comment.manual_comment for comment in notebook.comments
+                if comment.manual_comment}
+    questions = []
+    for question in result.questions:
+        grade = grades.get(question.grade_id)
+        if grade is not None and (grade.manual_score is not None or grade.extra_credit):
+            question = dataclasses.replace(question, score=grade.score)
+        questions.append(question)
+    return dataclasses.replace(result, questions=questions), comments
+
+
+def rebuild(out, url):
+    """Write every kept result's feedback page again, with the gradebook's marks; return
+    how many pages were written."""
+    written = 0
+    with Gradebook(url) as gradebook, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warning, as in gradebook.py
+        for path in sorted((Path(out) / "results").rglob("*.json")):
+            result, comments = marked(gradebook, records.load(SubmissionResult, path))
+            write_page(out, result, comments)
+            written += 1
+    return written
