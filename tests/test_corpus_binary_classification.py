@@ -55,7 +55,7 @@ ANSWERS = [
                         " shuffle=True"), label="array"),
     Answer(SPLIT, split(parts="credit_valid, credit_train"), fix="swapped", label="parts swapped"),
     Answer(SPLIT, split("test_size=0.2, stratify=credit['status'], random_state=0"),
-           fix="validation split has 808 of the 4039 rows",
+           fix="validation split has 647 of the 3231 rows",
            label="a fifth"),
     Answer(SPLIT, split("test_size=0.25, stratify=credit['status'], random_state=42"),
            fix="not the one `random_state=0` gives", label="other seed"),

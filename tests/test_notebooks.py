@@ -112,3 +112,21 @@ def test_solution_notebook_numbers_are_the_same_on_every_run(path):
     one in JupyterLab (the browser tests come first), or a second offline run without it."""
     other = RUN_IN_JUPYTERLAB.get(f"{path.parent.name}/{path.name}") or execute(path)
     assert printed(other) == printed(executed_solution(path))
+
+
+@pytest.mark.notebooks
+def test_exercise_06_compiled_with_accuracy_runs_to_the_end(tmp_path):
+    """The compile check accepts ``metrics=["accuracy"]`` (history keys ``accuracy`` and
+    ``val_accuracy``): answered that way, exercise 06 runs to its last cell without error."""
+    from tests.submissions import answered
+
+    compile_with_accuracy = ('model.compile(optimizer="adam", loss="binary_crossentropy", '
+                             'metrics=["accuracy"])')
+    path = tmp_path / "exercise.ipynb"
+    nbformat.write(answered("06-binary-classification",
+                            replace={"answer_compile": compile_with_accuracy}), path)
+    notebook = execute(path)
+    errors = [output.get("evalue") for cell in notebook.cells for output in cell.get("outputs", [])
+              if output.output_type == "error"]
+    assert errors == []
+    assert "test: cross-entropy" in printed(notebook)[-1] and "accuracy" in printed(notebook)[-1]
