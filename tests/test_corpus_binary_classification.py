@@ -131,9 +131,9 @@ ANSWERS = [
     Answer(TRAINING, training(stopping=STOPPING.replace("patience=10", "patience=1")),
            fix="`patience` is 1", label="patience"),
     Answer(TRAINING, training(**{"batch_size=512": "batch_size=1024"}),
-           fix="batches of 512 take 6", label="batch size"),
+           fix="batches of 512 take 5", label="batch size"),
     Answer(TRAINING, training(**{"validation_data=(X_valid, y_valid)": "validation_split=0.25"}),
-           fix="batches of 512 take 6", label="validation_split"),
+           fix="batches of 512 take 5", label="validation_split"),
     Answer(TRAINING, training(**{"model.fit(X_train, y_train": "model.fit(X_valid, y_valid",
                                  "validation_data=(X_valid, y_valid)":
                                  "validation_data=(X_train, y_train)"}),
