@@ -7,6 +7,7 @@ plotting settings. Each notebook imports the modules it needs, and its set-up ce
 Modules:
     session:  silences TensorFlow's log lines and seeds every random generator.
     data:     one loader per real dataset the lessons use (all offline).
+    prepared: lesson 04's tables split three ways and preprocessed, for lesson 05.
     diagrams: drawings of linear units and dense networks.
     plots:    activation functions, fitted curves, learning curves.
     fitting:  lesson 02's training shortcut, before lesson 03 explains training.

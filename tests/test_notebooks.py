@@ -27,6 +27,7 @@ from tests.browser import (  # noqa: F401  (the JupyterLab tests, collected here
     test_nbgrader_validate_button, test_notebook_runs_in_jupyterlab,
     test_verdicts_are_readable_in_the_dark_theme)
 from tests.conftest import LESSONS, REPO
+from tests.submissions import answered
 
 SOLUTIONS = [REPO / "solutions" / lesson / name
              for lesson in LESSONS for name in ("tutorial.ipynb", "exercise.ipynb")]
@@ -129,3 +130,19 @@ def test_solution_notebook_numbers_are_the_same_on_every_run(path):
     if runs[0] is runs[1]:  # JupyterLab's run was not selected: run it once more here
         runs[1] = execute(path)
     assert printed(runs[0]) == printed(runs[1])
+
+
+@pytest.mark.notebooks
+def test_exercise_06_compiled_with_accuracy_runs_to_the_end(tmp_path):
+    """The compile check accepts ``metrics=["accuracy"]`` (history keys ``accuracy`` and
+    ``val_accuracy``): answered that way, exercise 06 runs to its last cell without error."""
+    compile_with_accuracy = ('model.compile(optimizer="adam", loss="binary_crossentropy", '
+                             'metrics=["accuracy"])')
+    path = tmp_path / "exercise.ipynb"
+    nbformat.write(answered("06-binary-classification",
+                            replace={"answer_compile": compile_with_accuracy}), path)
+    notebook = execute(path)
+    errors = [output.get("evalue") for cell in notebook.cells for output in cell.get("outputs", [])
+              if output.output_type == "error"]
+    assert errors == []
+    assert "test: cross-entropy" in printed(notebook)[-1] and "accuracy" in printed(notebook)[-1]
