@@ -80,6 +80,21 @@ class Judgement:
 
 
 @dataclass
+class Finished:
+    """One submission run in a sandbox and judged, as a slot hands it back (here, or from a
+    cluster's worker)."""
+    executed: str                # the notebook as it ran, as nbformat JSON
+    run: Run
+    judgements: list[Judgement]
+    notes: list = field(default_factory=list)   # what taking the answer files noticed
+    failure: str = None          # why the judge gave no verdicts, if it did not
+    reference_problem: str = None  # why the lesson's reference solution could not be run
+    run_seconds: float = 0.0
+    judge_seconds: float = 0.0
+    where: str = "local"         # or the address of the cluster worker that graded it
+
+
+@dataclass
 class QuestionResult:
     """The grade of one graded cell."""
     grade_id: str
