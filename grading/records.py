@@ -95,6 +95,19 @@ class Finished:
 
 
 @dataclass
+class Task:
+    """One submission sent to a cluster's worker: the notebook to run and how, never a path
+    on the submitting machine."""
+    name: str                    # for the worker's logs and job folder
+    lesson: str
+    notebook: str                # the graded notebook's name in the lesson
+    fingerprint: str             # the lesson's plan where it was assembled: the worker's must match
+    assembled: str               # the notebook to run, as nbformat JSON
+    limits: dict
+    sandboxed: bool = True
+
+
+@dataclass
 class QuestionResult:
     """The grade of one graded cell."""
     grade_id: str
