@@ -15,14 +15,17 @@ bubblewrap, and loads this module::
 It keeps, per worker process, one slot per thread (an executor and a judge, and sandbox
 users of its own), its own job folders, and the reference values of each lesson under
 ``<course>/build/reference/``, made the first time a task needs them; all of it is
-closed when the worker stops. A task the worker cannot finish is reported with its
-submission; a worker lost mid-task has its tasks run again by Dask on another worker.
+closed when the worker stops (what a worker killed outright left, the next worker started
+on the machine removes). A task the worker cannot finish is reported with its submission;
+a worker lost mid-task has its tasks run again by Dask on another worker.
 """
 
+import fcntl
 import logging
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,13 +34,14 @@ import click
 import nbformat
 from distributed import Client, KilledWorker, get_worker
 
-from grading import records, sandbox
+from grading import cgroups, records, sandbox
 from grading.lesson import Lesson
 from grading.records import Finished, Task
-from grading.slots import NotGraded, Slot, make_reference, run_and_judge
+from grading.slots import GROUP_PREFIX, NotGraded, Slot, make_reference, run_and_judge
 
 REPO = Path(__file__).resolve().parent.parent
 CONNECT_SECONDS = 30
+JOBS_PREFIX = "grading-worker-"     # a worker process's job folder in /tmp, with a lock file
 log = logging.getLogger("distributed.grading")  # a child of Dask's logger: in the worker's log
 
 
@@ -112,8 +116,10 @@ class _WorkerState:
     def __init__(self, course, threads):
         self.course, self.threads = course, threads
         self.references = course / "build" / "reference"
-        self.jobs = Path(tempfile.mkdtemp(prefix="grading-"))  # short: kernels' socket paths
+        self.jobs = Path(tempfile.mkdtemp(prefix=JOBS_PREFIX))  # short: kernels' socket paths
         self.jobs.chmod(0o755)
+        self.held = open(self.jobs / "lock", "a")  # held while this process lives
+        fcntl.flock(self.held, fcntl.LOCK_EX)
         self.lessons, self.pools, self.lock = {}, {}, threading.Lock()
 
     def lesson(self, task):
@@ -157,6 +163,7 @@ class _WorkerState:
         for pool in self.pools.values():
             pool.close()
         shutil.rmtree(self.jobs, ignore_errors=True)
+        self.held.close()
 
 
 class _SlotQueue:
@@ -197,6 +204,33 @@ def _worker_state():
         return _state
 
 
+def remove_leftovers(attempts=5):
+    """Remove what worker processes killed outright left on this machine: their memory
+    cgroups (with the kernels still in them) and their job folders (whose lock no process
+    holds). Returns the folders removed."""
+    cgroups.remove_orphans(GROUP_PREFIX)
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{JOBS_PREFIX}*"):
+        if not (folder / "lock").is_file():
+            continue  # a folder being made
+        try:
+            lock = open(folder / "lock", "a")
+        except OSError:
+            continue  # removed meanwhile
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live worker's
+            for _ in range(attempts):  # an orphaned executor may still be finishing a file
+                shutil.rmtree(folder, ignore_errors=True)
+                if not folder.exists():
+                    removed.append(folder)
+                    break
+                time.sleep(0.2)
+    return removed
+
+
 def grade_task(data):
     """On a worker: run and judge one submission (a Task's dict); return its Finished
     record's dict."""
@@ -227,6 +261,8 @@ def dask_setup(worker, course):
     global _course
     _course = course.resolve()
     log.info("the course is %s", _course)
+    for folder in remove_leftovers():
+        log.info("removed %s, left by a worker killed outright", folder)
 
 
 def dask_teardown(worker):

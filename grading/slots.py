@@ -28,6 +28,10 @@ from grading.execute import VALUES
 from grading.records import Finished, Job, Run
 
 
+#: A slot's memory cgroup is ``<GROUP_PREFIX><pid of the grading process>-<slot>``.
+GROUP_PREFIX = "intro-dl-grading-"
+
+
 class NotGraded(Exception):
     """A submission the slots could not finish, for a reason to report with it (the run goes
     on, and this is not the grader's own failure)."""
@@ -95,7 +99,7 @@ class Slot:
                 read_only=[jobs, settings.references, Path(judge.__file__).parent])
         self.judge = Server(judge_command, jobs / f"judge-{number}.log")
         self.judge.start()  # it imports TensorFlow while the first notebooks run
-        self.memory = cgroups.create(f"intro-dl-grading-{os.getpid()}-{number}",
+        self.memory = cgroups.create(f"{GROUP_PREFIX}{os.getpid()}-{number}",
                                      settings.limits.memory_bytes) if settings.sandboxed else None
 
     def stop(self):
