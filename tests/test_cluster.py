@@ -55,13 +55,13 @@ def _wait_for(path, text, process, seconds=120, times=1):
         time.sleep(0.5)
 
 
-@pytest.fixture(scope="module")
-def cluster(course, tmp_path_factory):  # noqa: F811 (course is the imported fixture)
-    """A scheduler and two single-thread workers on 127.0.0.1, stopped at the end; the
-    output folder the grading run will write is read-only to the workers."""
-    logs = tmp_path_factory.mktemp("cluster")
-    out = tmp_path_factory.mktemp("elsewhere") / "out"
-    out.mkdir()
+@contextlib.contextmanager
+def _dask(logs, workers, wrap=lambda command: command, worker_options=()):
+    """A `dask scheduler` on a free port of 127.0.0.1 and ``workers`` single-thread `dask
+    worker` processes (each command passed through ``wrap``), stopped at the end.
+
+    Yields the scheduler's address and {worker address: (process, log)}.
+    """
     address = f"tcp://127.0.0.1:{_free_port()}"
     started = []
 
@@ -73,28 +73,39 @@ def cluster(course, tmp_path_factory):  # noqa: F811 (course is the imported fix
         started.append(process)
         return process, log
 
-    scheduler, log = start("scheduler", [DASK, "scheduler", "--host", "127.0.0.1",
-                                         "--port", address.rsplit(":", 1)[1], "--no-dashboard"])
-    _wait_for(log, "Scheduler at:", scheduler)
-    workers = {}
-    for name in ("worker-1", "worker-2"):
-        port = _free_port()
-        process, log = start(name, _read_only(out, [
-            DASK, "worker", address, "--host", "127.0.0.1", "--worker-port", str(port),
-            "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-            "--preload", "grading.cluster", "--course", str(course)]))
-        workers[f"tcp://127.0.0.1:{port}"] = (process, log)
-    for process, log in workers.values():
-        _wait_for(log, "Registered to:", process)
-    yield address, out, workers
-    for process in reversed(started):  # the workers first: each stops its slots
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # whatever is left of its group
-            process.wait()
+    try:
+        scheduler, log = start("scheduler", [DASK, "scheduler", "--host", "127.0.0.1", "--port",
+                                             address.rsplit(":", 1)[1], "--no-dashboard"])
+        _wait_for(log, "Scheduler at:", scheduler)
+        running = {}
+        for number in range(1, workers + 1):
+            port = _free_port()
+            running[f"tcp://127.0.0.1:{port}"] = start(f"worker-{number}", wrap([
+                DASK, "worker", address, "--host", "127.0.0.1", "--worker-port", str(port),
+                "--nworkers", "1", "--nthreads", "1", "--no-dashboard", *worker_options]))
+        for process, log in running.values():
+            _wait_for(log, "Registered to:", process)
+        yield address, running
+    finally:
+        for process in reversed(started):  # the workers first: each stops its slots
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)  # whatever is left of its group
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster(course, tmp_path_factory):  # noqa: F811 (course is the imported fixture)
+    """A scheduler and two workers of the course; the output folder the grading run will
+    write is read-only to the workers."""
+    out = tmp_path_factory.mktemp("elsewhere") / "out"
+    out.mkdir()
+    with _dask(tmp_path_factory.mktemp("cluster"), 2, lambda command: _read_only(out, command),
+               ["--preload", "grading.cluster", "--course", str(course)]) as (address, workers):
+        yield address, out, workers
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +179,18 @@ def test_a_worker_lost_mid_run_loses_nothing(graded, cluster, course):  # noqa: 
     assert {s: (float(r["score"]), r["status"]) for s, r in graded_rows.items()} == DEMO_SCORES
     with open(again / "timings.csv") as file:
         assert sorted(row["student"] for row in csv.DictReader(file)) == sorted(DEMO_SCORES)
+
+
+def test_a_task_that_fails_on_a_worker_is_reported_and_the_run_goes_on(course, tmp_path):  # noqa: F811
+    """A worker started without ``--preload grading.cluster`` cannot grade: every notebook is
+    reported, not graded, with the reason, and the run ends normally."""
+    write_demo_class(tmp_path / "submitted")
+    with _dask(tmp_path, 1) as (address, _):
+        finished = grade(tmp_path, "submitted", "--course", course, "--out", tmp_path / "out",
+                         "--cluster", address)
+    assert finished.returncode == 0, finished.stderr
+    graded_rows = rows(tmp_path / "out")
+    assert sorted(graded_rows) == sorted(DEMO_SCORES)
+    for row in graded_rows.values():
+        assert (row["score"], row["status"]) == ("0", "not graded")
+        assert "--preload grading.cluster" in row["reason"]
