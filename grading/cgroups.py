@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 ROOT = Path("/sys/fs/cgroup")
 
 
@@ -114,3 +116,13 @@ def remove(group, timeout=10):
             return
         except OSError:
             time.sleep(0.1)
+
+
+def remove_orphans(prefix):
+    """Remove the groups named ``<prefix><pid>-...`` whose process ``pid`` is gone (a grader
+    killed outright), with whatever still runs in them."""
+    for parent, version in _parents():
+        for path in parent.glob(f"{prefix}*"):
+            pid = path.name[len(prefix):].split("-")[0]
+            if pid.isdigit() and not psutil.pid_exists(int(pid)):
+                remove(MemoryGroup(path, version))

@@ -3,8 +3,8 @@
 With no submissions given it grades the bundled demo class (grading/demo/submitted), so the
 whole flow can be seen on a fresh clone. Exits 0 when every submission was graded or
 reported with a reason; 1 when the grader itself failed, or when two files of an LMS zip
-claimed the same place; 2 on bad arguments or when the sandbox cannot run and
---unsafe-no-sandbox was not given.
+claimed the same place; 2 on bad arguments, when the sandbox cannot run and
+--unsafe-no-sandbox was not given, or when --cluster names no scheduler with a worker.
 """
 
 import argparse
@@ -44,6 +44,9 @@ def _parser():
     parser.add_argument("--feedback-only", action="store_true",
                         help="only write the feedback pages of --out again, with the marks, extra "
                              "credit and comments given in formgrader since; nothing runs")
+    parser.add_argument("--cluster", metavar="tcp://HOST:8786",
+                        help="run and judge the notebooks on this Dask scheduler's workers "
+                             "(see the README); grades and feedback are still written here")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="run student code with your own rights, without the sandbox "
                              "(only where bubblewrap cannot run; never for untrusted work)")
@@ -69,6 +72,21 @@ def _submissions(args, lessons, out):
     return collect.from_folder(folder, lessons, args.lesson), []
 
 
+def _check_cluster(address):
+    """How many workers the cluster has, to say so; None (with the error printed) when it
+    cannot be reached or has none."""
+    from grading import cluster  # imports Dask only when asked for
+    try:
+        client = cluster.connect(address)
+    except cluster.ClusterUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+    workers = client.scheduler_info()["workers"].values()
+    client.close()
+    return (f"on the cluster at {address} ({len(workers)} workers, "
+            f"{sum(w['nthreads'] for w in workers)} at a time)")
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     course = args.course.resolve()
@@ -85,7 +103,8 @@ def main(argv=None):
         return 0
     sandboxed = not args.unsafe_no_sandbox
     try:
-        sandbox.check_available()
+        if not args.cluster:  # on a cluster, each worker checks its own sandbox
+            sandbox.check_available()
     except sandbox.SandboxUnavailable as reason:
         if sandboxed:
             print(f"error: {reason}. Student code will not run outside the sandbox; "
@@ -106,11 +125,16 @@ def main(argv=None):
         print(f"error: no submissions found in {args.submissions}", file=sys.stderr)
         return 2
     settings = grader.Settings(
-        course=course, out=out, jobs=max(1, args.jobs), sandboxed=sandboxed,
+        course=course, out=out, jobs=max(1, args.jobs), sandboxed=sandboxed, cluster=args.cluster,
         limits=sandbox.Limits(memory_bytes=args.memory_mb * 2**20, cell_seconds=args.cell_timeout,
                               notebook_seconds=args.notebook_timeout))
-    print(f"Grading {len(submissions)} notebooks from {args.submissions}, {settings.jobs} at a time",
-          file=sys.stderr)
+    if args.cluster:
+        where = _check_cluster(args.cluster)
+        if where is None:
+            return 2
+    else:
+        where = f"{settings.jobs} at a time"
+    print(f"Grading {len(submissions)} notebooks from {args.submissions}, {where}", file=sys.stderr)
     graded = grader.grade(submissions, settings, progress=lambda line: print(line, file=sys.stderr))
     report.write_csv(graded.results, gradebook.rows(gradebook.db_url(out)), out / "grades.csv")
     table = report.summary(graded.results)

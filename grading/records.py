@@ -80,6 +80,34 @@ class Judgement:
 
 
 @dataclass
+class Finished:
+    """One submission run in a sandbox and judged, as a slot hands it back (here, or from a
+    cluster's worker)."""
+    executed: str                # the notebook as it ran, as nbformat JSON
+    run: Run
+    judgements: list[Judgement]
+    notes: list = field(default_factory=list)   # what taking the answer files noticed
+    failure: str = None          # why the judge gave no verdicts, if it did not
+    reference_problem: str = None  # why the lesson's reference solution could not be run
+    run_seconds: float = 0.0
+    judge_seconds: float = 0.0
+    where: str = "local"         # or the address of the cluster worker that graded it
+
+
+@dataclass
+class Task:
+    """One submission sent to a cluster's worker: the notebook to run and how, never a path
+    on the submitting machine."""
+    name: str                    # for the worker's logs and job folder
+    lesson: str
+    notebook: str                # the graded notebook's name in the lesson
+    fingerprint: str             # the lesson's plan where it was assembled: the worker's must match
+    assembled: str               # the notebook to run, as nbformat JSON
+    limits: dict
+    sandboxed: bool = True
+
+
+@dataclass
 class QuestionResult:
     """The grade of one graded cell."""
     grade_id: str

@@ -86,11 +86,13 @@ def write_csv(results, rows, path):
         writer.writerows([safe_cell(cell) for cell in line] for line in sorted(lines))
 
 
-TIMING_COLUMNS = ["student", "lesson", "notebook", "run_seconds", "judge_seconds", "peak_memory_mb"]
+TIMING_COLUMNS = ["student", "lesson", "notebook", "run_seconds", "judge_seconds", "peak_memory_mb",
+                  "where"]
 
 
 def write_timings(rows, path):
-    """What each submission cost: its notebook's run in the sandbox, and its judging."""
+    """What each submission cost: its notebook's run in the sandbox, and its judging; and where
+    it ran (``local``, or the cluster worker's address)."""
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(TIMING_COLUMNS)

@@ -38,6 +38,9 @@ def test_records_round_trip_through_json(tmp_path, lesson01):
     assert records.load(records.Job, tmp_path / "job.json") == job
     judgement = Judgement("q", Outcome.UNREADABLE, "no", 0.5)
     assert records.from_dict(Judgement, records.to_dict(judgement)) == judgement
+    finished = records.Finished("{}", Run(started=True, timed_out=[2]), [judgement], ["a note"],
+                                where="tcp://10.0.0.2:4000")  # what a cluster worker sends back
+    assert records.from_dict(records.Finished, records.to_dict(finished)) == finished
 
 
 def test_records_refuse_unknown_fields():
