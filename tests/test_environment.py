@@ -152,7 +152,7 @@ def wheels(tmp_path_factory):
 
 def wheel_files(folder, name):
     with zipfile.ZipFile(next(folder.glob(f"{name}-*.whl"))) as wheel:
-        return {path: wheel.read(path).decode() for path in wheel.namelist()}
+        return {path: wheel.read(path).decode(errors="replace") for path in wheel.namelist()}
 
 
 def requirements(metadata):

@@ -363,5 +363,5 @@ def test_what_a_student_wrote_or_printed_is_made_inert():
     data = printed.outputs[0].data
     assert set(data) == {"text/plain", "text/html"}  # no script, SVG, or fake verdict record
     assert "<iframe" not in data["text/html"] and "&lt;iframe" in data["text/html"]
-    background, _ = core.STYLE[core.Outcome.CORRECT]
+    background = core.STYLE[core.Outcome.CORRECT][0]
     assert f"background-color:{background}" in data["text/html"]  # the box keeps its colours
