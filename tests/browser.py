@@ -92,18 +92,24 @@ def lab(tmp_path_factory):
                                  "language": "python"}}), root / "network-probe.ipynb")
     _settings(root / ".settings")
     kernels = offline_python3(tmp_path_factory.mktemp("jupyter-path"))
+    yield from jupyterlab(root, root / ".settings", [
+        f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
+        "--KernelManager.transport=ipc", f"--KernelManager.ip={kernels / 'kernel-ipc'}"],
+        {"JUPYTER_PATH": str(kernels)}, lambda url: (url, root))
+
+
+def jupyterlab(cwd, settings, arguments, env, give):
+    """Start JupyterLab in ``cwd`` on a free port, yield ``give(url)``, then stop it."""
     port = _free_port()
     bin_dir = os.path.dirname(sys.executable)
-    log = open(root / "lab.log", "w")
+    log = open(cwd / "lab.log", "w")
     server = subprocess.Popen(
         [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-         f"--LabApp.user_settings_dir={root / '.settings'}",
-         f"--LabApp.workspaces_dir={root / '.workspaces'}", "--allow-root",
-         "--KernelManager.transport=ipc", f"--KernelManager.ip={kernels / 'kernel-ipc'}"],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT,
+         f"--IdentityProvider.token={TOKEN}", f"--LabApp.user_settings_dir={settings}",
+         "--allow-root", *arguments],
+        cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
         env={**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"},  # the tests' Agg
-             "PATH": f"{bin_dir}:{os.environ['PATH']}", "JUPYTER_PATH": str(kernels)})
+             "PATH": f"{bin_dir}:{os.environ['PATH']}", **env})
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -113,8 +119,8 @@ def lab(tmp_path_factory):
             time.sleep(0.5)
     else:
         server.kill()
-        pytest.fail("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
-    yield url, root
+        pytest.fail("JupyterLab did not start: " + (cwd / "lab.log").read_text()[-2000:])
+    yield give(url)
     server.terminate()
     server.wait(timeout=30)
 

@@ -9,17 +9,15 @@ ask to be marked again.
 """
 
 import csv
-import os
 import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.browser import ARTIFACTS, TOKEN, _free_port, _menu, _settings, browser, page  # noqa: F401
+from tests.browser import ARTIFACTS, TOKEN, _menu, _settings, browser, jupyterlab, page  # noqa: F401
 from tests.conftest import REPO
 from tests.submissions import DEMO_LESSON, write_demo_class
 
@@ -62,28 +60,8 @@ def formgrader_lab(graded):
     _, _, out = graded
     settings = out.parent / "settings"
     _settings(settings)
-    port = _free_port()
-    bin_dir = os.path.dirname(sys.executable)
-    log = open(out.parent / "lab.log", "w")
-    server = subprocess.Popen(
-        [os.path.join(bin_dir, "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--LabApp.user_settings_dir={settings}",
-         f"--LabApp.workspaces_dir={out.parent / 'workspaces'}", "--allow-root"],
-        cwd=out, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("JupyterLab did not start: " + (out.parent / "lab.log").read_text()[-2000:])
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    yield from jupyterlab(out, settings, [f"--LabApp.workspaces_dir={out.parent / 'workspaces'}"],
+                          {}, lambda url: url)
 
 
 def _open_submission(page, url):

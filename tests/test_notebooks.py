@@ -23,7 +23,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 from tests.browser import (  # noqa: F401  (the JupyterLab tests, collected here: same worker)
-    RUN_IN_JUPYTERLAB, browser, lab, page, test_jupyterlab_kernels_have_no_network,
+    NETWORK_PROBE, RUN_IN_JUPYTERLAB, browser, lab, page, test_jupyterlab_kernels_have_no_network,
     test_nbgrader_validate_button, test_notebook_runs_in_jupyterlab,
     test_verdicts_are_readable_in_the_dark_theme)
 from tests.conftest import LESSONS, REPO
@@ -66,15 +66,7 @@ def execute(path):
 @pytest.mark.notebooks
 def test_the_notebook_kernel_has_no_network(tmp_path):
     """The kernels below can reach neither the internet nor this machine's loopback."""
-    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import socket\n"
-        "for address in [('pypi.org', 443), ('127.0.0.1', 9)]:\n"
-        "    try:\n"
-        "        socket.create_connection(address, timeout=2)\n"
-        "        print('reached', address)\n"
-        "    except OSError as error:\n"
-        "        print('unreachable', address, type(error).__name__)"
-    )])
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NETWORK_PROBE)])
     path = tmp_path / "probe.ipynb"
     nbformat.write(probe, path)
     printed = execute(path).cells[0].outputs[0].text
