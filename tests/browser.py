@@ -92,6 +92,10 @@ def lab(tmp_path_factory):
                                  "language": "python"}}), root / "network-probe.ipynb")
     _settings(root / ".settings")
     kernels = offline_python3(tmp_path_factory.mktemp("jupyter-path"))
+    # nbgrader's Validate button starts its own kernel, with nbgrader's configuration
+    (root / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.KernelManager.transport = 'ipc'\n"
+        f"c.KernelManager.ip = {str(kernels / 'validate-ipc')!r}\n")
     yield from jupyterlab(root, root / ".settings", [
         f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={root / '.workspaces'}",
         "--KernelManager.transport=ipc", f"--KernelManager.ip={kernels / 'kernel-ipc'}"],

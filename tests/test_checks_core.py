@@ -58,6 +58,6 @@ def test_feedback_box_sets_every_colour_with_enough_contrast(outcome):
     lands on the light box, and both text and accent pass WCAG AA on the background."""
     background, accent, text = STYLE[outcome]
     box = Feedback(outcome, "a message")._repr_html_()
-    assert f"background:{background};color:{text};" in box and f'style="color:{accent}"' in box
+    assert f"background-color:{background};color:{text};" in box and f'style="color:{accent}"' in box
     assert contrast.ratio(text, background) >= contrast.AA
     assert contrast.ratio(accent, background) >= contrast.AA

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.grading
 DASK = str(Path(sys.executable).with_name("dask"))
 #: What the submitting side writes into --out; nothing else may be there.
 OUT_ENTRIES = {"gradebook.db", "grades.csv", "summary.txt", "timings.csv", "autograded",
-               "feedback", "nbgrader_config.py", "source", "release"}
+               "feedback", "results", "nbgrader_config.py", "source", "release"}
 
 
 def _free_port():
