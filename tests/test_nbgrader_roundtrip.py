@@ -13,41 +13,21 @@ from tests.conftest import LESSONS, REPO
 from tests.submissions import (DEMO_AUTOGRADED, DEMO_LESSON, answered, released,
                                write_demo_class)
 
-# One mistake per lesson that must cost exactly one question's points.
+# One mistake that must cost exactly one question's points: in the first lesson, in the one
+# whose questions build on each other (04) and in the last. The answer corpus shows the same
+# for every question of every lesson, through the judges.
 ONE_MISTAKE = {
     "01-single-neuron": ("weights_come_from_model", {"answer_weights": "b, w = model.weights"}),
-    "02-deep-neural-networks": ("activation_layers_separate_relu", {
-        "answer_activation_layers": (
-            "model_with_activation_layers = keras.Sequential([\n"
-            "    keras.Input(shape=input_shape),\n"
-            "    layers.Dense(units=32, activation='relu'),\n"
-            "    layers.Dense(units=32, activation='relu'),\n"
-            "    layers.Dense(units=1),\n"
-            "])"
-        ),
-    }),
-    "03-stochastic-gradient-descent": ("compiled_with_adam_and_mae", {
-        "answer_compile": 'model.compile(optimizer="sgd", loss="mae")',
-    }),
     "04-overfitting-and-underfitting": ("early_stopping_settings", {
         "answer_early_stopping": (
             "early_stopping = keras.callbacks.EarlyStopping(min_delta=0.001, patience=5)"
         ),
     }),
-    "05-dropout-and-batch-normalization": ("dropout_after_each_hidden_layer", {
-        "answer_dropout_model": (
-            "dropout_model = keras.Sequential([keras.Input(shape=(X_train.shape[1],))]\n"
-            "    + [layers.Dense(256, activation='relu') for _ in range(3)]\n"
-            "    + [layers.Dropout(0.3), layers.Dense(1)])"
-        ),
-    }),
-    "06-binary-classification": ("compiled_for_binary_classification", {
-        "answer_compile": 'model.compile(optimizer="adam", loss="binary_crossentropy")',
-    }),
     "07-handwritten-digits": ("predicted_digit_is_argmax", {
         "answer_prediction": "predicted_digit = probability_model(x_test[:1]).numpy()",
     }),
 }
+
 STUDENTS = {
     "reference": lambda lesson: answered(lesson),
     "untouched": lambda lesson: released(lesson),
@@ -90,6 +70,8 @@ def graded_course(tmp_path_factory):
     for lesson in LESSONS:
         nbgrader(course, "generate_assignment", lesson, "--force")
         for student, make in STUDENTS.items():
+            if student == "one_mistake" and lesson not in ONE_MISTAKE:
+                continue
             folder = course / "submitted" / student / lesson
             folder.mkdir(parents=True)
             nbformat.write(make(lesson), folder / "exercise.ipynb")
@@ -106,6 +88,7 @@ def graded_course(tmp_path_factory):
                     "exercise", lesson, student).grades
             }
             for student in STUDENTS for lesson in LESSONS
+            if student != "one_mistake" or lesson in ONE_MISTAKE
         }
         scores.update({
             (student, DEMO_LESSON): {
@@ -132,7 +115,7 @@ def test_untouched_release_gets_zero(graded_course, lesson):
 
 
 @pytest.mark.nbgrader
-@pytest.mark.parametrize("lesson", LESSONS)
+@pytest.mark.parametrize("lesson", ONE_MISTAKE)
 def test_one_mistake_loses_exactly_that_question(graded_course, lesson):
     wrong_question = ONE_MISTAKE[lesson][0]
     for name, (auto, full) in autograded(graded_course["one_mistake", lesson]).items():
