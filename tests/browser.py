@@ -28,6 +28,7 @@ import pytest
 
 from tests import contrast
 from tests.conftest import LESSONS, REPO
+from tests.kernels import offline_spec
 from tests.submissions import answered
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,18 +68,6 @@ NETWORK_PROBE = (
     "        print('unreachable', address, type(error).__name__)")
 
 
-def offline_python3(folder):
-    """A ``python3`` kernel spec under ``folder/kernels`` whose kernel has no network: it runs
-    in a network namespace of its own and talks to the server over Unix sockets."""
-    spec = folder / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": ["unshare", "--map-root-user", "--net", sys.executable, "-m", "ipykernel_launcher",
-                 "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)", "language": "python"}))
-    return folder
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on a copy of solutions/ and one answered released exercise, whose
@@ -91,7 +80,7 @@ def lab(tmp_path_factory):
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}}), root / "network-probe.ipynb")
     _settings(root / ".settings")
-    kernels = offline_python3(tmp_path_factory.mktemp("jupyter-path"))
+    kernels = offline_spec(tmp_path_factory.mktemp("jupyter-path"))  # named python3: the default
     # nbgrader's Validate button starts its own kernel, with nbgrader's configuration
     (root / "nbgrader_config.py").write_text(
         f"c = get_config()\nc.KernelManager.transport = 'ipc'\n"

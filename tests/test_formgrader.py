@@ -8,7 +8,6 @@ the class again from the command line must keep all three, and the written answe
 ask to be marked again.
 """
 
-import csv
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from nbgrader.api import Gradebook
 
 from tests.browser import ARTIFACTS, TOKEN, _menu, _settings, browser, jupyterlab, page  # noqa: F401
 from tests.conftest import REPO
+from tests.test_grading import grade, rows
 from tests.submissions import DEMO_LESSON, write_demo_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.grading]
@@ -28,15 +28,8 @@ STUDENT = "ada"                   # the reference answers: 5 of the 5 automatic 
 
 
 def _grade(course, submitted, out):
-    finished = subprocess.run(
-        [sys.executable, "-m", "grading", submitted, "--course", course, "--out", out, "--jobs", "1"],
-        capture_output=True, text=True, timeout=900)
+    finished = grade(out.parent, submitted, "--course", course, "--out", out, "--jobs", 1)
     assert finished.returncode == 0, finished.stderr[-3000:]
-
-
-def _grades(out):
-    with open(out / "grades.csv") as file:
-        return {row["student"]: row for row in csv.DictReader(file)}
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +94,7 @@ def _feedback_shows_the_marks(page):
 
 def test_marks_made_in_formgrader_survive_grading_again(graded, formgrader_lab, page):
     course, submitted, out = graded
-    assert _grades(out)[STUDENT]["status"] == "to mark by hand"
+    assert rows(out)[STUDENT]["status"] == "to mark by hand"
 
     frame = _open_submission(page, formgrader_lab)
     marks = ((f"textarea#{WRITTEN}-comment", "Right: one weight per feature."),
@@ -126,7 +119,7 @@ def test_marks_made_in_formgrader_survive_grading_again(graded, formgrader_lab, 
     assert _feedback_shows_the_marks(handed_back.read_text())
 
     assert _marks(out) == (2.0, 0.5, "Right: one weight per feature.", False)
-    row = _grades(out)[STUDENT]
+    row = rows(out)[STUDENT]
     assert (row["score"], row["max_score"], row["status"]) == ("7.5", "7", "graded")
     assert len(list(out.glob("grades-*.csv"))) == 1  # the first run's grades, kept and dated
 
@@ -147,4 +140,4 @@ def test_a_changed_written_answer_asks_to_be_marked_again(graded):
     _grade(course, submitted, out)
     manual, extra, comment, to_mark = _marks(out)
     assert (manual, extra, comment, to_mark) == (2.0, 0.5, "Right: one weight per feature.", True)
-    assert _grades(out)[STUDENT]["status"] == "to mark by hand"
+    assert rows(out)[STUDENT]["status"] == "to mark by hand"

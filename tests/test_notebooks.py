@@ -11,17 +11,13 @@ IPC transport) instead of TCP.
 """
 
 import functools
-import json
-import os
-import sys
 import tempfile
 
 import nbformat
 import pytest
-from jupyter_client import KernelManager
-from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
+from tests import kernels
 from tests.browser import (  # noqa: F401  (the JupyterLab tests, collected here: same worker)
     NETWORK_PROBE, RUN_IN_JUPYTERLAB, browser, lab, page, test_jupyterlab_kernels_have_no_network,
     test_nbgrader_validate_button, test_notebook_runs_in_jupyterlab,
@@ -38,21 +34,12 @@ OFFLINE_KERNEL = "python3-offline"
 @functools.cache
 def _offline_kernel_folder():
     """A folder with a kernel spec that starts this Python's kernel without a network."""
-    folder = tempfile.mkdtemp(prefix="offline-kernel-")
-    spec = f"{folder}/kernels/{OFFLINE_KERNEL}"
-    os.makedirs(spec)
-    with open(f"{spec}/kernel.json", "w") as file:
-        json.dump({"argv": ["unshare", "--map-root-user", "--net", sys.executable, "-m",
-                            "ipykernel_launcher", "-f", "{connection_file}"],
-                   "display_name": "Python 3 (no network)", "language": "python"}, file)
-    return folder
+    return kernels.offline_spec(tempfile.mkdtemp(prefix="offline-kernel-"), OFFLINE_KERNEL)
 
 
 def offline_kernel():
     """A kernel manager for a kernel with no network."""
-    folder = _offline_kernel_folder()
-    return KernelManager(kernel_name=OFFLINE_KERNEL, transport="ipc", ip=f"{folder}/kernel-ipc",
-                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[f"{folder}/kernels"]))
+    return kernels.offline_kernel(_offline_kernel_folder(), OFFLINE_KERNEL)
 
 
 def execute(path):
