@@ -14,7 +14,7 @@ PIP    := $(BIN)/python -m pip install --quiet
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements/developer.txt)
 UV     := build/uv-$(UV_VERSION)/bin/uv
 
-.PHONY: setup lab test headers release bench bench-install grade bench-grading lock clean
+.PHONY: setup lab test headers release bench bench-install grade hub bench-grading lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ $(VENV)/.developer: requirements/developer.txt pyproject.toml grading/pyproject.
 	touch $@ $(VENV)/.instructor $(VENV)/.learner
 
 setup: $(VENV)/.developer  ## the developer set in .venv, and the Debian packages the tests need
-	tools/system-packages.sh bubblewrap chromium
+	tools/system-packages.sh bubblewrap chromium npm
 
 lab: $(VENV)/.learner  ## open the course in JupyterLab (LAB_ARGS="--port=..." for more options)
 	$(RUN) $(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/01-single-neuron/tutorial.ipynb
@@ -62,6 +62,10 @@ bench-install: $(VENV)/.developer  ## the size of each installed set, in benchma
 grade: $(VENV)/.instructor  ## grade submissions in sandboxes: make grade ARGS="submitted/ --out DIR" (demo class by default)
 	tools/system-packages.sh bubblewrap
 	$(RUN) $(BIN)/intro-dl-grade $(ARGS)
+
+hub: $(VENV)/.instructor $(UV)  ## a JupyterHub on this machine for the class in hub/class.toml (as root; Ctrl-C stops it)
+	tools/system-packages.sh bubblewrap npm
+	$(RUN) $(BIN)/python tools/hub.py --uv $(UV) $(HUB_ARGS)
 
 bench-grading: setup  ## plain nbgrader vs `make grade` on the same class; writes benchmarks/grading.md
 	$(RUN) $(BIN)/python tools/bench_grading.py

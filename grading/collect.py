@@ -32,6 +32,10 @@ class Submission:
     late: bool = False             # the LMS marked it late
 
 
+#: nbgrader's exchange writes these beside a submission: they are not the student's files.
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
 def student_id(name):
     """A name usable as an nbgrader student id and a folder name."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
@@ -44,7 +48,8 @@ def _lesson_submissions(student, lesson, folder, graded_notebooks):
     files = [p for p in entries if p.is_file() and not p.is_symlink()]
     refused = [p.name for p in entries if p not in files]
     notebooks = [p for p in files if p.suffix == ".ipynb" and ".ipynb_checkpoints" not in p.parts]
-    others = [p.name for p in files if p not in notebooks and ".ipynb_checkpoints" not in p.parts]
+    others = [p.name for p in files if p not in notebooks and ".ipynb_checkpoints" not in p.parts
+              and p.name not in EXCHANGE_FILES]
     found = []
     unclaimed = [p for p in notebooks if p.name not in graded_notebooks]
     for name in graded_notebooks:

@@ -117,6 +117,8 @@ def grade(submissions, settings, progress=print):
         key = (submission.lesson, submission.notebook)
         if problem is None and key not in lessons:
             lessons[key] = Lesson(settings.course, settings.references, *key)
+        if submission.path is not None:
+            handback.keep_exchange_files(submission.path.parent, out, result)
         if problem:
             result.error = problem
             continue

@@ -8,13 +8,21 @@ hold the hidden tests (nbgrader's own ``generate_feedback`` would show them).
 """
 
 import dataclasses
+import os
+import stat
 import warnings
 from pathlib import Path
 
+import nbformat
+from nbconvert.preprocessors import Preprocessor
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.engine import make_url
 
 from grading import feedback, records
+from grading.collect import EXCHANGE_FILES
 from grading.records import SubmissionResult
+
+EXCHANGE_FILE_BYTES = 1024
 
 
 def _place(out, folder, result, suffix):
@@ -27,6 +35,25 @@ def keep(out, result):
     path = _place(out, "results", result, ".json")
     path.parent.mkdir(parents=True, exist_ok=True)
     records.dump(result, path)
+
+
+def keep_exchange_files(submission_folder, out, result):
+    """Copy nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` from a submission's
+    folder to its feedback folder, so that formgrader's *Release Feedback* can hand the page
+    back through the exchange. Only small regular files are copied (a student wrote them)."""
+    target = Path(out) / "feedback" / result.student / result.lesson
+    for name in EXCHANGE_FILES:
+        try:
+            descriptor = os.open(Path(submission_folder) / name, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # not from nbgrader's exchange, or a link: nothing to copy
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                continue
+            content = file.read(EXCHANGE_FILE_BYTES + 1)
+        if len(content) <= EXCHANGE_FILE_BYTES:
+            target.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(content)
 
 
 def write_page(out, result, comments=None):
@@ -67,3 +94,25 @@ def rebuild(out, url):
             write_page(out, result, comments)
             written += 1
     return written
+
+
+class CourseFeedbackPage(Preprocessor):
+    """nbgrader's own feedback (``nbgrader generate_feedback``, formgrader's *Generate
+    Feedback*) made into the course's page: the autograded notebook, which holds the hidden
+    tests, is replaced by the page built from the kept result and the gradebook's marks.
+    The grader's ``nbgrader_config.py`` selects it; a notebook the course's grader never
+    graded is refused rather than shown."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        out = Path(make_url(info["db_url"]).database).parent
+        kept = out / "results" / info["student"] / info["assignment"] / f"{info['notebook']}.json"
+        if not kept.is_file():
+            raise ValueError(f"{info['student']}/{info['assignment']}/{info['notebook']} was not "
+                             "graded by the course's grader: grade it with `intro-dl-grade` first")
+        with Gradebook(info["db_url"]) as gradebook, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result, comments = marked(gradebook, records.load(SubmissionResult, kept))
+        nb.cells = [nbformat.v4.new_raw_cell(feedback.render(result, comments),
+                                             metadata={"raw_mimetype": "text/html"})]
+        return nb, resources

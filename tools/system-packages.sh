@@ -2,6 +2,7 @@
 # Install the Debian packages named as arguments, those that are missing:
 #   bubblewrap  the sandbox `make grade` runs student code in (make grade, make test)
 #   chromium    the browser the JupyterLab tests drive, with the PyPI playwright package (make test)
+#   npm         installs the proxy in front of `make hub` (make hub, make test)
 # `make lab` needs neither. Uses apt-get as root, or through sudo; elsewhere it says what to
 # install and goes on.
 set -euo pipefail
