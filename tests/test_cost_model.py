@@ -9,8 +9,8 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
 
-from cost_model import (LessonCost, core_seconds, read_costs, sizing_table, with_table,  # noqa: E402
-                        worker_memory_gb, workers_needed, write_costs)
+from cost_model import (LessonCost, core_seconds, costs_table, read_costs,  # noqa: E402
+                        sizing_table, with_table, worker_memory_gb, workers_needed, write_costs)
 
 # 8 s a submission, 1.25x with the overhead: 10 s. 60 s of fixed part (startup and reference).
 EVEN = LessonCost("01-single-neuron", submission_seconds=8.0, reference_seconds=20.0,
@@ -59,9 +59,14 @@ def test_the_table_is_computed_from_the_function():
     assert table.count("\n") == 3  # the header, its rule and one row per lesson
 
 
+def test_the_costs_table_shows_each_lessons_figures():
+    assert costs_table({EVEN.lesson: EVEN}).splitlines()[2] == (
+        "| 01-single-neuron | 8.0 | 20.0 s | 40.0 s | 1.5 GB | 450 |")
+
+
 def test_the_table_goes_between_the_markers_only():
-    document = ("before\n<!-- sizing table: tools/cost_model.py writes it -->\nold\n"
-                "<!-- end of sizing table -->\nafter\n")
+    document = ("before\n<!-- cost and sizing tables: tools/cost_model.py writes them -->\nold\n"
+                "<!-- end of the tables -->\nafter\n")
     assert with_table(document, "new") == (
-        "before\n<!-- sizing table: tools/cost_model.py writes it -->\nnew\n"
-        "<!-- end of sizing table -->\nafter\n")
+        "before\n<!-- cost and sizing tables: tools/cost_model.py writes them -->\nnew\n"
+        "<!-- end of the tables -->\nafter\n")

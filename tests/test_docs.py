@@ -22,7 +22,7 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
 
-from cost_model import DEPLOY, END, SLOTS, START, read_costs, sizing_table  # noqa: E402
+from cost_model import DEPLOY, END, SLOTS, START, doc_tables, read_costs  # noqa: E402
 from pull_link import pull_link  # noqa: E402
 
 DOCS = REPO / "docs"
@@ -160,10 +160,11 @@ def test_grading_workers_preload_the_grader_with_the_model_slots_and_memory():
     assert f"tcp://{cluster['metadata']['name']}-scheduler." in (DOCS / "deploy.md").read_text()
 
 
-def test_the_sizing_table_in_the_doc_is_the_cost_models():
+def test_the_cost_and_sizing_tables_in_the_doc_are_the_cost_models():
     text = DEPLOY.read_text()
-    table = text.split(START)[1].split(END)[0].strip()
-    assert table == sizing_table(read_costs())
+    tables = text.split(START)[1].split(END)[0].strip()
+    assert tables == doc_tables(read_costs())
+    assert tables.count("| 07-handwritten-digits |") == 1 + 4  # its costs, and 4 classes
 
 
 def test_the_pull_link_in_the_doc_is_the_link_builders():

@@ -11,7 +11,7 @@ So a class of N submissions on W workers takes about
 
 and the workers needed are the fewest W that bring this under the time allowed.
 
-Usage: python tools/cost_model.py   (rewrites the sizing table in docs/deploy.md)
+Usage: python tools/cost_model.py   (rewrites the cost and sizing tables in docs/deploy.md)
 """
 
 import csv
@@ -32,7 +32,8 @@ SLOTS = 4
 CLASSES = (200, 2000)
 MINUTES = (10, 60)
 LESSONS = ("01-single-neuron", "07-handwritten-digits")
-START, END = "<!-- sizing table: tools/cost_model.py writes it -->", "<!-- end of sizing table -->"
+START = "<!-- cost and sizing tables: tools/cost_model.py writes them -->"
+END = "<!-- end of the tables -->"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,19 @@ def write_costs(costs, path=COSTS):
                              f"{cost.slot_memory_mb:.0f}"])
 
 
+def costs_table(costs):
+    """Every lesson's measured figures, as the model uses them, in Markdown."""
+    lines = ["| lesson | core-seconds per submission | reference solution, once | "
+             "fixed part of a run | memory per slot | submissions per slot-hour |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for cost in costs.values():
+        lines.append(f"| {cost.lesson} | {cost.submission_seconds:.1f} | "
+                     f"{cost.reference_seconds:.1f} s | {cost.startup_seconds:.1f} s | "
+                     f"{cost.slot_memory_mb / 1024:.1f} GB | "
+                     f"{3600 / cost.submission_seconds:.0f} |")
+    return "\n".join(lines)
+
+
 def sizing_table(costs, lessons=LESSONS, classes=CLASSES, minutes=MINUTES, slots=SLOTS):
     """The worked table of docs/deploy.md, in Markdown."""
     lines = [f"| lesson | students | in | workers ({slots} slots each) | cores | memory | "
@@ -99,8 +113,9 @@ def sizing_table(costs, lessons=LESSONS, classes=CLASSES, minutes=MINUTES, slots
         for students in classes:
             for limit in minutes:
                 workers = workers_needed(students, limit, cost, slots)
+                memory = workers * worker_memory_gb(cost, slots)
                 lines.append(f"| {lesson} | {students:,} | {limit} min | {workers} | "
-                             f"{workers * slots} | {workers * worker_memory_gb(cost, slots):.0f} GB | "
+                             f"{workers * slots} | {memory:.0f} GB | "
                              f"{core_seconds(students, cost) / 3600:.1f} |")
     return "\n".join(lines)
 
@@ -112,8 +127,13 @@ def with_table(document, table):
     return f"{head}{START}\n{table}\n{END}{tail}"
 
 
+def doc_tables(costs):
+    """What docs/deploy.md shows between its markers: the costs, then the sizing."""
+    return f"{costs_table(costs)}\n\n{sizing_table(costs)}"
+
+
 def main():
-    table = sizing_table(read_costs())
+    table = doc_tables(read_costs())
     DEPLOY.write_text(with_table(DEPLOY.read_text(), table))
     print(table)
 
