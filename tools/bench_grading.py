@@ -35,8 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import machine  # noqa: E402  (tools/bench.py, beside this file)
-import cost_model  # noqa: E402  (tools/cost_model.py)
-from cost_model import LessonCost, sizing_table, write_costs  # noqa: E402
+import cost_model  # noqa: E402  (tools/cost_model.py, beside this file)
 from grading import grader, slots  # noqa: E402
 from grading.lesson import Lesson  # noqa: E402
 from tests.submissions import DEMO_CLASS, DEMO_LESSON, answered  # noqa: E402
@@ -146,10 +145,10 @@ def reference_seconds(course, lesson):
     return seconds
 
 
-def peak_tree_memory(process, peak):
-    """Sample the resident memory of ``process`` and all its descendants until it ends;
-    keep the largest sum in ``peak[0]`` (bytes)."""
-    root = psutil.Process(process.pid)
+def peak_tree_memory(process):
+    """The largest sum of the resident memory of ``process`` and all its descendants, in
+    bytes, sampled until it ends."""
+    root, peak = psutil.Process(process.pid), 0
     while process.poll() is None:
         try:
             tree = [root, *root.children(recursive=True)]
@@ -161,8 +160,9 @@ def peak_tree_memory(process, peak):
                 total += member.memory_info().rss
             except psutil.Error:
                 pass
-        peak[0] = max(peak[0], total)
+        peak = max(peak, total)
         time.sleep(0.2)
+    return peak
 
 
 def lesson_cost(lesson, students, scratch):
@@ -179,23 +179,22 @@ def lesson_cost(lesson, students, scratch):
         nbformat.write(answered(lesson), target / "exercise.ipynb")
     reference = reference_seconds(course, lesson)
     out = course / "out"
-    started, peak = time.monotonic(), [0]
+    started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "grading", course / "submitted",
                                 "--course", course, "--out", out, "--jobs", "1"],
                                cwd=scratch, env=ENV, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    peak_tree_memory(process, peak)
+    peak = peak_tree_memory(process)
     if process.wait() != 0:
         raise RuntimeError(f"python -m grading failed on {lesson}")
     wall = time.monotonic() - started
     timings = read_csv(out / "timings.csv")
     busy = [float(t["run_seconds"]) + float(t["judge_seconds"]) for t in timings]
-    return {"cost": LessonCost(lesson, statistics.mean(busy), reference,
-                               max(0.0, wall - sum(busy)), peak[0] / 2**20),
+    return {"cost": cost_model.LessonCost(lesson, statistics.mean(busy), reference,
+                                          max(0.0, wall - sum(busy)), peak / 2**20),
             "run": statistics.mean(float(t["run_seconds"]) for t in timings),
             "judge": statistics.mean(float(t["judge_seconds"]) for t in timings),
-            "kernel": max(float(t["peak_memory_mb"]) for t in timings),
-            "graded": len(timings)}
+            "kernel": max(float(t["peak_memory_mb"]) for t in timings)}
 
 
 def costs_section(measured, students):
@@ -224,10 +223,11 @@ def costs_section(measured, students):
           f"{m['cost'].slot_memory_mb:.0f} MB | {m['cost'].reference_seconds:.1f} s | "
           f"{m['cost'].startup_seconds:.1f} s |" for m in measured],
         "",
-        "Workers of 4 slots needed to grade a class in time (tools/cost_model.py, with its "
-        "stated 25% allowance per submission for the cluster's own costs):",
+        f"Workers of {cost_model.SLOTS} slots needed to grade a class in time "
+        f"(tools/cost_model.py, with its stated {cost_model.OVERHEAD:.0%} allowance per "
+        "submission for the cluster's own costs):",
         "",
-        sizing_table({m["cost"].lesson: m["cost"] for m in measured}),
+        cost_model.sizing_table({m["cost"].lesson: m["cost"] for m in measured}),
         "",
     ]
 
@@ -240,8 +240,8 @@ def measure_costs(students):
         for lesson in lessons:
             measured.append(lesson_cost(lesson, students, Path(scratch)))
             print(f"{lesson}: {measured[-1]['cost']}", flush=True)
-    write_costs([m["cost"] for m in measured])
-    cost_model.main()  # the worked table of docs/deploy.md, from these figures
+    cost_model.write_costs([m["cost"] for m in measured])
+    cost_model.main()  # docs/deploy.md's cost and sizing tables, from these figures
     return costs_section(measured, students)
 
 
