@@ -6,7 +6,13 @@ class. nbgrader grades them one after another, in one process (its only mode); t
 command grades them in sandboxes, `--jobs` at a time (default: the number of cores), and
 judges them apart. Both start from an empty gradebook.
 
+Then what one submission of each lesson costs, with one slot (:func:`lesson_cost`), for the
+sizing of a grading cluster (tools/cost_model.py, docs/deploy.md): written to
+benchmarks/grading-costs.csv and the last part of benchmarks/grading.md. ``--costs-only``
+measures only that, and keeps the comparison already in benchmarks/grading.md.
+
 Usage: python tools/bench_grading.py [--students 20] [--digits-students 6] [--jobs N]
+                                     [--costs-only] [--cost-students 3]
 """
 
 import argparse
@@ -22,12 +28,16 @@ import time
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbgrader.api import Gradebook
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import machine  # noqa: E402  (tools/bench.py, beside this file)
+import cost_model  # noqa: E402  (tools/cost_model.py, beside this file)
+from grading import grader, slots  # noqa: E402
+from grading.lesson import Lesson  # noqa: E402
 from tests.submissions import DEMO_CLASS, DEMO_LESSON, answered  # noqa: E402
 
 DIGITS = "07-handwritten-digits"
@@ -110,12 +120,134 @@ def _rows(result, jobs):
             f"**{result['plain'] / result['ours']:.2f}x** |"]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=20)
-    parser.add_argument("--digits-students", type=int, default=6)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    args = parser.parse_args()
+COSTS_HEADING = "## What one submission costs, lesson by lesson"
+
+
+def reference_seconds(course, lesson):
+    """Seconds to run a lesson's reference solution once in a fresh slot, as a grading run
+    (or a cluster worker) does before it judges the lesson's first submission."""
+    settings = grader.Settings(course=course, out=course / "unused", jobs=1)
+    settings.references.mkdir(parents=True, exist_ok=True)
+    jobs = Path(tempfile.mkdtemp(prefix="grading-"))  # short: kernels' socket paths
+    jobs.chmod(0o755)
+    runner = slots.LocalSlots(settings, jobs)
+    try:
+        prepared = Lesson(course, settings.references, lesson, "exercise.ipynb")
+        started = time.monotonic()
+        runner.prepare([prepared])
+        prepared.ready.wait()
+        seconds = time.monotonic() - started
+    finally:
+        runner.close()
+        shutil.rmtree(jobs, ignore_errors=True)
+    if prepared.problem:
+        raise RuntimeError(prepared.problem)
+    return seconds
+
+
+def peak_tree_memory(process):
+    """The largest sum of the resident memory of ``process`` and all its descendants, in
+    bytes, sampled until it ends."""
+    root, peak = psutil.Process(process.pid), 0
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            break
+        total = 0
+        for member in tree:
+            try:
+                total += member.memory_info().rss
+            except psutil.Error:
+                pass
+        peak = max(peak, total)
+        time.sleep(0.2)
+    return peak
+
+
+def lesson_cost(lesson, students, scratch):
+    """What grading one submission of ``lesson`` costs with one slot: the lesson's reference
+    answers, ``students`` times, graded by `python -m grading --jobs 1` once the reference
+    solution has run (timed on its own, first); the rest of the run's wall time is its fixed
+    part."""
+    course = scratch / "costs" / lesson
+    for part in ("solutions", "notebooks"):
+        shutil.copytree(REPO / part / lesson, course / part / lesson)
+    for n in range(students):
+        target = course / "submitted" / f"reference-{n + 1}" / lesson
+        target.mkdir(parents=True)
+        nbformat.write(answered(lesson), target / "exercise.ipynb")
+    reference = reference_seconds(course, lesson)
+    out = course / "out"
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "grading", course / "submitted",
+                                "--course", course, "--out", out, "--jobs", "1"],
+                               cwd=scratch, env=ENV, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    peak = peak_tree_memory(process)
+    if process.wait() != 0:
+        raise RuntimeError(f"python -m grading failed on {lesson}")
+    wall = time.monotonic() - started
+    timings = read_csv(out / "timings.csv")
+    busy = [float(t["run_seconds"]) + float(t["judge_seconds"]) for t in timings]
+    return {"cost": cost_model.LessonCost(lesson, statistics.mean(busy), reference,
+                                          max(0.0, wall - sum(busy)), peak / 2**20),
+            "run": statistics.mean(float(t["run_seconds"]) for t in timings),
+            "judge": statistics.mean(float(t["judge_seconds"]) for t in timings),
+            "kernel": max(float(t["peak_memory_mb"]) for t in timings)}
+
+
+def costs_section(measured, students):
+    """The part of benchmarks/grading.md that says what each lesson's submission costs."""
+    return [
+        COSTS_HEADING,
+        "",
+        f"Measured {datetime.date.today()} by `make bench-grading` (alone: `tools/bench_grading.py "
+        f"--costs-only`) on: {machine()}.",
+        "",
+        f"Each lesson's reference answers, submitted by {students} students, graded by "
+        "`python -m grading --jobs 1` (one slot) once the lesson's reference solution has run, "
+        "which is timed on its own first, in a fresh slot. A slot grades one submission at a "
+        "time, its kernel and then its judge, on about one core (the kernels run TensorFlow on "
+        "one thread): its busy seconds per submission are the core-seconds used to size a "
+        "grading cluster (tools/cost_model.py, docs/deploy.md). The fixed part is the rest of "
+        "the run's wall time: starting the slot, registering the lesson in the gradebook, "
+        "writing feedback. The slot's memory is the peak resident memory of the whole "
+        "one-slot run (grading process, executor, kernel, judge), sampled every 0.2 s.",
+        "",
+        "| lesson | sandbox run | judge | slot busy per submission | kernel peak | "
+        "one-slot run peak | reference solution, once | fixed part of a run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *[f"| {m['cost'].lesson} | {m['run']:.1f} s | {m['judge']:.2f} s | "
+          f"{m['cost'].submission_seconds:.1f} s | {m['kernel']:.0f} MB | "
+          f"{m['cost'].slot_memory_mb:.0f} MB | {m['cost'].reference_seconds:.1f} s | "
+          f"{m['cost'].startup_seconds:.1f} s |" for m in measured],
+        "",
+        f"Workers of {cost_model.SLOTS} slots needed to grade a class in time "
+        f"(tools/cost_model.py, with its stated {cost_model.OVERHEAD:.0%} allowance per "
+        "submission for the cluster's own costs):",
+        "",
+        cost_model.sizing_table({m["cost"].lesson: m["cost"] for m in measured}),
+        "",
+    ]
+
+
+def measure_costs(students):
+    """Every lesson's cost; writes benchmarks/grading-costs.csv and returns the section."""
+    lessons = sorted(grader.graded_notebooks(REPO))
+    with tempfile.TemporaryDirectory(prefix="bench-costs-") as scratch:
+        measured = []
+        for lesson in lessons:
+            measured.append(lesson_cost(lesson, students, Path(scratch)))
+            print(f"{lesson}: {measured[-1]['cost']}", flush=True)
+    cost_model.write_costs([m["cost"] for m in measured])
+    cost_model.main()  # docs/deploy.md's cost and sizing tables, from these figures
+    return costs_section(measured, students)
+
+
+def comparison(args):
+    """Plain nbgrader against `python -m grading`, lessons 01 and 07: the lines of
+    benchmarks/grading.md before the costs."""
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
         results = [bench(DEMO_LESSON, demo_class(args.students), args.jobs, Path(scratch)),
                    bench(DIGITS, digits_class(args.digits_students), args.jobs, Path(scratch))]
@@ -153,7 +285,26 @@ def main():
                      + (", ".join(f"{s} (nbgrader {result['theirs'][s]:g}, ours "
                                   f"{result['mine'].get(s, 0):g})" for s in differ)
                         if differ else "none") + ".")
-    (REPO / "benchmarks" / "grading.md").write_text("\n".join(lines) + "\n")
+    return lines + [""]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--digits-students", type=int, default=6)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--costs-only", action="store_true",
+                        help="measure only each lesson's cost; keep the comparison in the file")
+    parser.add_argument("--cost-students", type=int, default=3,
+                        help="submissions per lesson for its cost (default: %(default)s)")
+    args = parser.parse_args()
+    report = REPO / "benchmarks" / "grading.md"
+    if args.costs_only:
+        lines = [report.read_text().split(COSTS_HEADING)[0].rstrip("\n"), ""]
+    else:
+        lines = comparison(args)
+    lines += measure_costs(args.cost_students)
+    report.write_text("\n".join(lines))
     print("\n".join(lines))
 
 
