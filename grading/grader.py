@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from grading import (assemble, gradebook, handback, records, report, sandbox, sanitise, scoring,
-                     slots)
+from grading import (assemble, gradebook, handback, late, records, report, sandbox, sanitise,
+                     scoring, slots)
 from grading.lesson import Lesson
 from grading.records import SubmissionResult
 
@@ -110,7 +110,8 @@ def grade(submissions, settings, progress=print):
 
     for number, submission in enumerate(submissions):
         result = SubmissionResult(submission.student, submission.lesson, submission.notebook,
-                                  notes=list(submission.notes), late=submission.late)
+                                  notes=list(submission.notes), late=submission.late,
+                                  timestamp=submission.timestamp, lms_id=submission.lms_id)
         results[number] = result
         student, problem = (None, submission.problem) if submission.problem \
             else _read_submission(submission.path)
@@ -166,6 +167,10 @@ def grade(submissions, settings, progress=print):
             except Exception as error:  # the gradebook's failure, not the student's
                 failures.append(f"{result.student}/{result.lesson}: gradebook: {error}")
         handback.keep(out, result)
+    try:
+        late.penalise(url, late.config(out))  # as nbgrader autograde, with the folder's settings
+    except Exception as error:  # a broken nbgrader_config.py or penalty plugin: the instructor's
+        failures.append(f"late penalties: {error}")
     try:
         handback.rebuild(out, url)  # feedback pages, with the marks already given by hand
     except Exception as error:  # the gradebook's failure, not a student's
