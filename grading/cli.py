@@ -107,7 +107,8 @@ def _from_gradebook(args, out):
         print(f"Feedback: {written} pages written again in {out / 'feedback'}")
     if args.canvas:
         written = canvas.write(url, out / "canvas.csv", titles)
-        print(f"Canvas: {len(written.students)} students in {out / 'canvas.csv'}")
+        count = len(written.students)
+        print(f"Canvas: {count} student{'s' * (count != 1)} in {out / 'canvas.csv'}")
         if written.without_id:
             print("Not in canvas.csv, with no Canvas id (graded from a folder, not Canvas's "
                   "zip): " + ", ".join(map(report.printable, written.without_id)),
