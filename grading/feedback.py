@@ -9,7 +9,7 @@ from html import escape
 
 from helpers.checks.core import STYLE
 from helpers.checks.core import Outcome as CheckOutcome
-from grading import late
+from grading.report import duration
 from grading.records import LABELS, Outcome
 
 _COLOUR = {outcome: STYLE[check][1] for outcome, check in (
@@ -56,7 +56,7 @@ def render(result, comments=None):
     score = f"{result.score:g} / {result.max_score:g}"
     if result.late_penalty or result.seconds_late:
         score = f"{result.final_score:g} / {result.max_score:g}"
-        problem += (f"<p class='late'>Submitted {late.duration(result.seconds_late)} after the "
+        problem += (f"<p class='late'>Submitted {duration(result.seconds_late)} after the "
                     f"due date: a late penalty of {result.late_penalty:g} points "
                     f"({result.score:g} before it).</p>")
     return (

@@ -95,13 +95,3 @@ def penalise(url, settings):
                                                                    notebook.score)
         gradebook.db.commit()
 
-
-def duration(seconds):
-    """``seconds`` as a person reads a delay: ``2 days 3 h``, ``3 h 20 min``, ``45 s``."""
-    seconds = int(seconds)
-    days, hours, minutes = seconds // 86400, seconds // 3600 % 24, seconds // 60 % 60
-    if days:
-        return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{minutes} min" if minutes else f"{seconds} s"

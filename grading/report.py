@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from grading import late
 from grading.records import Outcome, Status
 
 COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason", "late",
@@ -57,6 +56,17 @@ def keep_previous(path):
     return kept
 
 
+def duration(seconds):
+    """``seconds`` as a person reads a delay: ``2 days 3 h``, ``3 h 20 min``, ``45 s``."""
+    seconds = int(seconds)
+    days, hours, minutes = seconds // 86400, seconds // 3600 % 24, seconds // 60 % 60
+    if days:
+        return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"{minutes} min" if minutes else f"{seconds} s"
+
+
 def _late(result, row=None):
     """``late`` when the LMS marked it so or nbgrader's timestamp is after the due date."""
     flagged = result is not None and result.late
@@ -66,7 +76,7 @@ def _late(result, row=None):
 def _penalty_reason(row):
     if not row.seconds_late:
         return []
-    return [f"submitted {late.duration(row.seconds_late)} after the due date: late penalty "
+    return [f"submitted {duration(row.seconds_late)} after the due date: late penalty "
             f"{row.late_penalty:g} (score {row.score:g} before it)"]
 
 
