@@ -169,6 +169,7 @@ def grade(submissions, settings, progress=print):
         handback.keep(out, result)
     try:
         late.penalise(url, late.config(out))  # as nbgrader autograde, with the folder's settings
+        _take_penalties(results.values(), url)
     except Exception as error:  # a broken nbgrader_config.py or penalty plugin: the instructor's
         failures.append(f"late penalties: {error}")
     try:
@@ -182,6 +183,15 @@ def grade(submissions, settings, progress=print):
     else:
         shutil.rmtree(jobs, ignore_errors=True)
     return Graded([results[n] for n in sorted(results)], sorted(set(failures)))
+
+
+def _take_penalties(results, url):
+    """Give this run's results the gradebook's late penalties, for the summary."""
+    rows = {(row.student, row.lesson, row.notebook): row for row in gradebook.rows(url)}
+    for result in results:
+        row = rows.get((result.student, result.lesson, result.notebook))
+        if row is not None:
+            result.late_penalty, result.seconds_late = row.late_penalty, row.seconds_late
 
 
 def _runner(settings, jobs):

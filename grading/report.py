@@ -129,11 +129,17 @@ def _table(header, rows):
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def _short_reason(result):
+    penalty = f"late penalty {result.late_penalty:g}" if result.late_penalty else ""
+    reason = "; ".join(filter(None, [penalty, _reason(result)]))
+    return reason[:70] + "…" if len(reason) > 70 else reason
+
+
 def summary(results):
-    """Two tables: each student's score, and how many got each question right."""
-    students = [[r.student, r.lesson, f"{r.score:g} / {r.max_score:g}", r.status.value,
-                 (_reason(r)[:70] + "…") if len(_reason(r)) > 70 else _reason(r)]
-                for r in sorted(results, key=lambda r: (r.lesson, r.student))]
+    """Two tables: each student's score (after any late penalty), and how many got each
+    question right."""
+    students = [[r.student, r.lesson, f"{r.final_score:g} / {r.max_score:g}", r.status.value,
+                 _short_reason(r)] for r in sorted(results, key=lambda r: (r.lesson, r.student))]
     right, graded, by_hand = defaultdict(int), defaultdict(int), defaultdict(int)
     for result in results:
         for question in result.questions:

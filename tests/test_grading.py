@@ -161,6 +161,7 @@ def test_one_at_a_time_gives_the_same_grades_and_late_work_nbgraders_penalty(dem
     assert (graded["alan"]["score"], graded["alan"]["late_penalty"], graded["alan"]["late"]) == \
         ("0", "2", "late")
     assert "2 h 30 min after the due date" in graded["alan"]["reason"]
+    assert re.search(r"alan +01-single-neuron +0 / 7 .*late penalty 2", finished.stdout)
     export = serial / "nbgrader.csv"
     subprocess.run([NBGRADER, "export", f"--to={export}"], cwd=serial, check=True,
                    capture_output=True)  # the due date survived grading: nbgrader sees it
