@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from grading import collect, gradebook, grader, handback, report, sandbox
+from grading import canvas, collect, gradebook, grader, handback, late, report, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = Path(__file__).resolve().parent / "demo" / "submitted"
@@ -44,6 +44,10 @@ def _parser():
     parser.add_argument("--feedback-only", action="store_true",
                         help="only write the feedback pages of --out again, with the marks, extra "
                              "credit and comments given in formgrader since; nothing runs")
+    parser.add_argument("--canvas", metavar="[LESSON=]COLUMN", action="append",
+                        help="only write canvas.csv in --out from its gradebook, for Canvas's "
+                             "Grades -> Import; COLUMN is the assignment's title in Canvas, "
+                             "e.g. \"Exercise 1 (4567)\" (repeat for each lesson; nothing runs)")
     parser.add_argument("--cluster", metavar="tcp://HOST:8786",
                         help="run and judge the notebooks on this Dask scheduler's workers "
                              "(see the README); grades and feedback are still written here")
@@ -59,10 +63,11 @@ def _submissions(args, lessons, out):
             raise collect.CollectError("a zip export holds one lesson: say which with --lesson")
         patterns = [args.zip_names] if args.zip_names else collect.NAME_PATTERNS
         unpacked = collect.unpack_zip(args.submissions, args.lesson, out / "submitted", patterns)
-        found = collect.from_folder(unpacked.folder, lessons, args.lesson)
+        found = collect.from_folder(unpacked.folder, lessons, args.lesson, timestamps=False)
         for submission in found:
             submission.notes += unpacked.notes.get(submission.student, [])
             submission.late = submission.student in unpacked.late
+            submission.lms_id = unpacked.lms_ids.get(submission.student)
         return found, unpacked.collisions
     if not args.submissions.is_dir():
         raise collect.CollectError(f"{args.submissions} is neither a folder nor a .zip file")
@@ -87,6 +92,30 @@ def _check_cluster(address):
             f"{sum(w['nthreads'] for w in workers)} at a time)")
 
 
+def _from_gradebook(args, out):
+    """--feedback-only and --canvas: late penalties again (marks by hand may have changed the
+    scores), then the feedback pages or canvas.csv, from the gradebook; nothing runs."""
+    url = gradebook.db_url(out)
+    try:
+        late.penalise(url, late.config(out))
+        titles = canvas.titles(args.canvas or [], canvas.lessons(url), args.lesson)
+    except Exception as error:  # a broken nbgrader_config.py, or a title for no lesson
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.feedback_only:
+        written = handback.rebuild(out, url)
+        print(f"Feedback: {written} pages written again in {out / 'feedback'}")
+    if args.canvas:
+        written = canvas.write(url, out / "canvas.csv", titles)
+        count = len(written.students)
+        print(f"Canvas: {count} student{'s' * (count != 1)} in {out / 'canvas.csv'}")
+        if written.without_id:
+            print("Not in canvas.csv, with no Canvas id (graded from a folder, not Canvas's "
+                  "zip): " + ", ".join(map(report.printable, written.without_id)),
+                  file=sys.stderr)
+    return 0
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     course = args.course.resolve()
@@ -94,13 +123,11 @@ def main(argv=None):
     if args.lesson and not (course / "solutions" / args.lesson).is_dir():
         print(f"error: no lesson {args.lesson!r} in {course / 'solutions'}", file=sys.stderr)
         return 2
-    if args.feedback_only:
+    if args.feedback_only or args.canvas:
         if not (out / "gradebook.db").is_file():
             print(f"error: {out} holds no gradebook: grade into it first", file=sys.stderr)
             return 2
-        written = handback.rebuild(out, gradebook.db_url(out))
-        print(f"Feedback: {written} pages written again in {out / 'feedback'}")
-        return 0
+        return _from_gradebook(args, out)
     sandboxed = not args.unsafe_no_sandbox
     try:
         if not args.cluster:  # on a cluster, each worker checks its own sandbox

@@ -13,6 +13,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from grading import late
+
 MAX_ZIP_BYTES = 2 * 1024**3  # unpacked; a larger export is refused rather than filling the disk
 
 
@@ -30,6 +32,8 @@ class Submission:
     problem: str = None            # why it cannot be graded
     notes: list = field(default_factory=list)
     late: bool = False             # the LMS marked it late
+    timestamp: str = None          # when it was submitted, from nbgrader's timestamp.txt
+    lms_id: str = None             # the LMS's own id of the student, from a zip's names
 
 
 #: nbgrader's exchange writes these beside a submission: they are not the student's files.
@@ -42,18 +46,20 @@ def student_id(name):
     return cleaned or "unnamed"
 
 
-def _lesson_submissions(student, lesson, folder, graded_notebooks):
+def _lesson_submissions(student, lesson, folder, graded_notebooks, timestamps):
     """The submissions in one ``<student>/<lesson>/`` folder."""
     entries = sorted(p for p in folder.rglob("*") if not p.is_dir() or p.is_symlink())
     files = [p for p in entries if p.is_file() and not p.is_symlink()]
     refused = [p.name for p in entries if p not in files]
     notebooks = [p for p in files if p.suffix == ".ipynb" and ".ipynb_checkpoints" not in p.parts]
     others = [p.name for p in files if p not in notebooks and ".ipynb_checkpoints" not in p.parts
-              and p.name not in EXCHANGE_FILES]
+              and not (timestamps and p.parent == folder and p.name in EXCHANGE_FILES)]
+    timestamp, timestamp_note = late.read_timestamp(folder) if timestamps else (None, None)
     found = []
     unclaimed = [p for p in notebooks if p.name not in graded_notebooks]
     for name in graded_notebooks:
-        submission = Submission(student, lesson, name)
+        submission = Submission(student, lesson, name, timestamp=timestamp,
+                                notes=[timestamp_note] if timestamp_note else [])
         exact = [p for p in notebooks if p.name == name]
         if exact:
             submission.path = exact[0]
@@ -74,13 +80,15 @@ def _lesson_submissions(student, lesson, folder, graded_notebooks):
     return found
 
 
-def from_folder(root, lessons, lesson=None):
+def from_folder(root, lessons, lesson=None, timestamps=True):
     """Submissions in nbgrader's ``<root>/<student>/<lesson>/`` layout.
 
     Args:
         root: the ``submitted/`` folder.
         lessons: lesson name -> the names of its graded notebooks.
         lesson: grade only this lesson (default: every lesson found).
+        timestamps: read nbgrader's ``timestamp.txt`` (:func:`grading.late.read_timestamp`);
+            False for an LMS zip, where such a file can only be the student's own.
     """
     root = Path(root)
     found = []
@@ -101,7 +109,7 @@ def from_folder(root, lessons, lesson=None):
                                         problem=f"{lesson_folder.name!r} is not a lesson of this course"))
                 continue
             found += _lesson_submissions(student_folder.name, lesson_folder.name, lesson_folder,
-                                         lessons[lesson_folder.name])
+                                         lessons[lesson_folder.name], timestamps)
     for submission in found:
         if not (submission.student + submission.lesson).isprintable():
             submission.notes.append(UNPRINTABLE)
@@ -141,6 +149,7 @@ class Owner:
     student: str
     file: str
     late: bool = False
+    lms_id: str = None
 
 
 def owner(member_path, patterns=NAME_PATTERNS):
@@ -155,7 +164,7 @@ def owner(member_path, patterns=NAME_PATTERNS):
             groups = found.groupdict()
             name = "-".join(filter(None, [groups["student"], groups.get("id")]))
             return Owner(student_id(name), groups.get("file") or PurePosixPath(member_path).name,
-                         bool(groups.get("late")))
+                         bool(groups.get("late")), groups.get("id"))
     parts = PurePosixPath(member_path).parts
     return Owner(student_id(PurePosixPath(parts[0]).stem if len(parts) == 1 else parts[0]),
                  parts[-1])
@@ -168,6 +177,7 @@ class Unpacked:
     notes: dict = field(default_factory=dict)       # student -> what happened to their files
     collisions: list = field(default_factory=list)  # files two members claimed
     late: set = field(default_factory=set)          # students the LMS marked late
+    lms_ids: dict = field(default_factory=dict)     # student -> the LMS's own id
 
 
 def _is_link(member):
@@ -196,6 +206,8 @@ def unpack_zip(zip_path, lesson, destination, patterns=NAME_PATTERNS):
             target = unpacked.folder / found.student / lesson / original
             target.parent.mkdir(parents=True, exist_ok=True)
             notes = unpacked.notes.setdefault(found.student, [])
+            if found.lms_id:
+                unpacked.lms_ids[found.student] = found.lms_id
             if found.late and found.student not in unpacked.late:
                 unpacked.late.add(found.student)
                 notes.append("the LMS marked this submission late")

@@ -9,6 +9,7 @@ from html import escape
 
 from helpers.checks.core import STYLE
 from helpers.checks.core import Outcome as CheckOutcome
+from grading.report import duration
 from grading.records import LABELS, Outcome
 
 _COLOUR = {outcome: STYLE[check][1] for outcome, check in (
@@ -23,6 +24,7 @@ body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; 
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .85rem; }
+.late { font-weight: bold; }
 """ + "".join(f".{o.name.lower()} {{ color: {c}; }}\n" for o, c in _COLOUR.items())
 
 ON_ITS_OWN = ("Each question is judged on its own, with the reference solution's data and "
@@ -51,12 +53,18 @@ def render(result, comments=None):
     notes = "".join(f"<li>{escape(note)}</li>" for note in [*result.notes, *result.review])
     problem = (f"<p class='incorrect'>Not graded: {escape(result.error)}</p>"
                if result.error else "")
+    score = f"{result.score:g} / {result.max_score:g}"
+    if result.late_penalty or result.seconds_late:
+        score = f"{result.final_score:g} / {result.max_score:g}"
+        problem += (f"<p class='late'>Submitted {duration(result.seconds_late)} after the "
+                    f"due date: a late penalty of {result.late_penalty:g} points "
+                    f"({result.score:g} before it).</p>")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>Feedback: {escape(result.lesson)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(result.lesson)}: {escape(result.notebook)}</h1>"
-        f"<p>Student: <b>{escape(result.student)}</b>. Score: <b>{result.score:g} / "
-        f"{result.max_score:g}</b> ({escape(result.status.value)}).</p>{problem}"
+        f"<p>Student: <b>{escape(result.student)}</b>. Score: <b>{score}</b> "
+        f"({escape(result.status.value)}).</p>{problem}"
         f"<p>{ON_ITS_OWN}</p>"
         + (f"<h2>Notes</h2><ul>{notes}</ul>" if notes else "")
         + "<table><tr><th>Question</th><th>Points</th><th>Result</th><th>Feedback</th></tr>"

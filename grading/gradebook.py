@@ -23,6 +23,7 @@ def db_url(out):
     return f"sqlite:///{Path(out).resolve() / 'gradebook.db'}"
 
 
+MARK = "# Your own settings (late penalty...) go below this line: grading keeps them.\n"
 CONFIG = """\
 # Written by the course's grader: this folder is an nbgrader course directory. Start
 # JupyterLab here and open Nbgrader -> Manual grading to mark written answers; the grades,
@@ -34,7 +35,23 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.ExportApp.plugin_class = "grading.export.SafeCsvExportPlugin"  # `nbgrader export`: no formulas
 # formgrader's Generate Feedback: the course's pages, never the autograded notebooks (hidden tests)
 c.GenerateFeedback.preprocessors = ["grading.handback.CourseFeedbackPage"]
-"""
+""" + MARK
+
+
+def _code(line):
+    return line.split("#", 1)[0].strip()
+
+
+def _config_text(path):
+    """:data:`CONFIG`, then the instructor's own lines of the file at ``path``: those below
+    :data:`MARK`, or, in a file without it, its code that CONFIG does not already hold."""
+    if not path.is_file():
+        return CONFIG
+    old = path.read_text()
+    ours = {_code(line) for line in CONFIG.splitlines()}
+    own = old.split(MARK, 1)[1] if MARK in old else "".join(
+        line for line in old.splitlines(keepends=True) if _code(line) not in ours)
+    return CONFIG + own.lstrip("\n")
 
 
 def register_lesson(course, lesson, out):
@@ -42,10 +59,12 @@ def register_lesson(course, lesson, out):
     lesson's notebooks and grade cells into its gradebook with nbgrader itself.
 
     ``solutions/<lesson>`` is copied to ``<out>/source/<lesson>`` and released there with
-    ``nbgrader generate_assignment``: nothing in the course folder changes.
+    ``nbgrader generate_assignment``: nothing in the course folder changes. The
+    instructor's own lines in ``nbgrader_config.py`` and the assignment's due date stay.
     """
     out = Path(out).resolve()
-    (out / "nbgrader_config.py").write_text(CONFIG)
+    config = out / "nbgrader_config.py"
+    config.write_text(_config_text(config))
     source = out / "source" / lesson
     shutil.rmtree(source, ignore_errors=True)
     shutil.copytree(Path(course) / "solutions" / lesson, source)
@@ -74,8 +93,11 @@ def record(url, result, unchanged=frozenset()):
     with Gradebook(url) as gradebook, warnings.catch_warnings():
         # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warning
         warnings.simplefilter("ignore", category=_sqlalchemy_warning())
-        gradebook.update_or_create_student(result.student)
-        gradebook.update_or_create_submission(result.lesson, result.student)
+        gradebook.update_or_create_student(  # the LMS's id, for its import (grading.canvas)
+            result.student, **({"lms_user_id": result.lms_id} if result.lms_id else {}))
+        gradebook.update_or_create_submission(  # without a timestamp, an earlier one stays
+            result.lesson, result.student,
+            **({"timestamp": result.timestamp} if result.timestamp else {}))
         scores = {q.grade_id: q for q in result.questions}
         submitted = gradebook.find_submission_notebook(notebook, result.lesson, result.student)
         for grade in submitted.grades:
@@ -99,6 +121,13 @@ class Row:
     score: float
     max_score: float
     to_mark: bool
+    late_penalty: float = 0.0      # nbgrader's, set by grading.late
+    seconds_late: float = 0.0      # after the due date, by nbgrader's timestamp
+
+    @property
+    def final_score(self):
+        """The score after the late penalty, as ``nbgrader export`` gives it."""
+        return max(0.0, self.score - self.late_penalty)
 
 
 def rows(url):
@@ -107,7 +136,8 @@ def rows(url):
         return sorted(
             Row(submission.student.id, assignment.name, f"{submitted.name}.ipynb",
                 float(submitted.score or 0), float(submitted.max_score or 0),
-                bool(submitted.needs_manual_grade))
+                bool(submitted.needs_manual_grade), float(submitted.late_submission_penalty or 0),
+                float(submission.total_seconds_late))
             for assignment in gradebook.assignments
             for submission in assignment.submissions
             for submitted in submission.notebooks if submitted.grades)  # not the tutorials

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from grading import (assemble, gradebook, handback, records, report, sandbox, sanitise, scoring,
-                     slots)
+from grading import (assemble, gradebook, handback, late, records, report, sandbox, sanitise,
+                     scoring, slots)
 from grading.lesson import Lesson
 from grading.records import SubmissionResult
 
@@ -110,7 +110,8 @@ def grade(submissions, settings, progress=print):
 
     for number, submission in enumerate(submissions):
         result = SubmissionResult(submission.student, submission.lesson, submission.notebook,
-                                  notes=list(submission.notes), late=submission.late)
+                                  notes=list(submission.notes), late=submission.late,
+                                  timestamp=submission.timestamp, lms_id=submission.lms_id)
         results[number] = result
         student, problem = (None, submission.problem) if submission.problem \
             else _read_submission(submission.path)
@@ -169,6 +170,11 @@ def grade(submissions, settings, progress=print):
                 failures.append(f"{result.student}/{result.lesson}: gradebook: {error}")
         handback.keep(out, result)
     try:
+        late.penalise(url, late.config(out))  # as nbgrader autograde, with the folder's settings
+        _take_penalties(results.values(), url)
+    except Exception as error:  # a broken nbgrader_config.py or penalty plugin: the instructor's
+        failures.append(f"late penalties: {error}")
+    try:
         handback.rebuild(out, url)  # feedback pages, with the marks already given by hand
     except Exception as error:  # the gradebook's failure, not a student's
         failures.append(f"feedback pages: {error}")
@@ -179,6 +185,15 @@ def grade(submissions, settings, progress=print):
     else:
         shutil.rmtree(jobs, ignore_errors=True)
     return Graded([results[n] for n in sorted(results)], sorted(set(failures)))
+
+
+def _take_penalties(results, url):
+    """Give this run's results the gradebook's late penalties, for the summary."""
+    rows = {(row.student, row.lesson, row.notebook): row for row in gradebook.rows(url)}
+    for result in results:
+        row = rows.get((result.student, result.lesson, result.notebook))
+        if row is not None:
+            result.late_penalty, result.seconds_late = row.late_penalty, row.seconds_late
 
 
 def _runner(settings, jobs):

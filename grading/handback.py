@@ -64,7 +64,8 @@ def write_page(out, result, comments=None):
 
 
 def marked(gradebook, result):
-    """``result`` with the gradebook's scores (marks by hand and extra credit included), and
+    """``result`` with the gradebook's scores (marks by hand and extra credit included) and
+    late penalty, and
     the comments given by hand, grade id -> comment."""
     try:
         notebook = gradebook.find_submission_notebook(
@@ -80,7 +81,9 @@ def marked(gradebook, result):
         if grade is not None and (grade.manual_score is not None or grade.extra_credit):
             question = dataclasses.replace(question, score=grade.score)
         questions.append(question)
-    return dataclasses.replace(result, questions=questions), comments
+    late = {"seconds_late": notebook.assignment.total_seconds_late,  # grading.late's, as nbgrader's
+            "late_penalty": notebook.late_submission_penalty or 0.0}
+    return dataclasses.replace(result, questions=questions, **late), comments
 
 
 def rebuild(out, url):

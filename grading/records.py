@@ -129,10 +129,19 @@ class SubmissionResult:
     review: list = field(default_factory=list)     # reasons a person should look at it
     error: str = None                              # why it could not be graded at all
     late: bool = False                             # the LMS marked it late
+    timestamp: str = None                          # when submitted (nbgrader's timestamp.txt)
+    lms_id: str = None                             # the LMS's own id of the student
+    late_penalty: float = 0.0                      # the gradebook's (grading.late)
+    seconds_late: float = 0.0                      # after the gradebook's due date
 
     @property
     def score(self):
         return sum(q.score or 0 for q in self.questions)
+
+    @property
+    def final_score(self):
+        """The score after the late penalty."""
+        return max(0.0, self.score - self.late_penalty)
 
     @property
     def max_score(self):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from grading.records import Outcome, Status
 
-COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason", "late"]
+COLUMNS = ["student", "lesson", "notebook", "score", "max_score", "status", "reason", "late",
+           "late_penalty"]  # score: after the late penalty
 
 
 def _reason(result):
@@ -55,8 +56,28 @@ def keep_previous(path):
     return kept
 
 
-def _late(result):
-    return "late" if result is not None and result.late else ""
+def duration(seconds):
+    """``seconds`` as a person reads a delay: ``2 days 3 h``, ``3 h 20 min``, ``45 s``."""
+    seconds = int(seconds)
+    days, hours, minutes = seconds // 86400, seconds // 3600 % 24, seconds // 60 % 60
+    if days:
+        return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"{minutes} min" if minutes else f"{seconds} s"
+
+
+def _late(result, row=None):
+    """``late`` when the LMS marked it so or nbgrader's timestamp is after the due date."""
+    flagged = result is not None and result.late
+    return "late" if flagged or (row is not None and row.seconds_late > 0) else ""
+
+
+def _penalty_reason(row):
+    if not row.seconds_late:
+        return []
+    return [f"submitted {duration(row.seconds_late)} after the due date: late penalty "
+            f"{row.late_penalty:g} (score {row.score:g} before it)"]
 
 
 def _status(row, result):
@@ -67,19 +88,21 @@ def _status(row, result):
 
 def write_csv(results, rows, path):
     """Write ``grades.csv`` from the gradebook's ``rows`` (every notebook ever graded, marks by
-    hand included), with this run's ``results`` for status and reason; a result the gradebook
+    hand and late penalty included: ``score`` is after the penalty, which ``late_penalty`` and
+    the reason give), with this run's ``results`` for status and reason; a result the gradebook
     cannot hold (no known lesson) gets its own row. An earlier file is kept, dated."""
     keep_previous(path)
     by_key = {(r.student, r.lesson, r.notebook): r for r in results}
     lines = []
     for row in rows:
         result = by_key.pop((row.student, row.lesson, row.notebook), None)
-        lines.append([row.student, row.lesson, row.notebook, f"{row.score:g}", f"{row.max_score:g}",
-                      _status(row, result).value,
-                      _reason(result) if result else "not in this run: as the gradebook holds it",
-                      _late(result)])
+        reason = _reason(result) if result else "not in this run: as the gradebook holds it"
+        lines.append([row.student, row.lesson, row.notebook, f"{row.final_score:g}",
+                      f"{row.max_score:g}", _status(row, result).value,
+                      "; ".join(filter(None, [reason, *_penalty_reason(row)])),
+                      _late(result, row), f"{row.late_penalty:g}"])
     lines += [[r.student, r.lesson, r.notebook, f"{r.score:g}", f"{r.max_score:g}", r.status.value,
-               _reason(r), _late(r)] for r in by_key.values()]
+               _reason(r), _late(r), "0"] for r in by_key.values()]
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(COLUMNS)
@@ -106,11 +129,17 @@ def _table(header, rows):
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def _short_reason(result):
+    penalty = f"late penalty {result.late_penalty:g}" if result.late_penalty else ""
+    reason = "; ".join(filter(None, [penalty, _reason(result)]))
+    return reason[:70] + "…" if len(reason) > 70 else reason
+
+
 def summary(results):
-    """Two tables: each student's score, and how many got each question right."""
-    students = [[r.student, r.lesson, f"{r.score:g} / {r.max_score:g}", r.status.value,
-                 (_reason(r)[:70] + "…") if len(_reason(r)) > 70 else _reason(r)]
-                for r in sorted(results, key=lambda r: (r.lesson, r.student))]
+    """Two tables: each student's score (after any late penalty), and how many got each
+    question right."""
+    students = [[r.student, r.lesson, f"{r.final_score:g} / {r.max_score:g}", r.status.value,
+                 _short_reason(r)] for r in sorted(results, key=lambda r: (r.lesson, r.student))]
     right, graded, by_hand = defaultdict(int), defaultdict(int), defaultdict(int)
     for result in results:
         for question in result.questions:

@@ -5,6 +5,7 @@ repository, on a temporary course made from lesson 01.
 """
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -133,31 +134,72 @@ def test_feedback_teaches_and_never_shows_hidden_tests_or_solutions(demo):
     assert "Not attempted" in edsger
 
 
-def test_one_at_a_time_gives_the_same_grades(demo, course):
+def test_one_at_a_time_gives_the_same_grades_and_late_work_nbgraders_penalty(demo, course):
+    """Graded one at a time, into a gradebook where the instructor set the due date with
+    nbgrader and the penalty "zero" in nbgrader_config.py: edsger, on time by nbgrader's
+    timestamp.txt, gets the grade he got two at a time; alan, late, gets 0 everywhere."""
     elsewhere, out, _ = demo
     some = elsewhere / "some"
-    for student in ("alan", "edsger"):
+    for student, stamp in (("alan", "2026-11-20 14:30:00.000000 UTC"),
+                           ("edsger", "2026-11-20 11:00:00.000000 UTC")):
         shutil.copytree(elsewhere / "submitted" / student, some / student)
+        (some / student / DEMO_LESSON / "timestamp.txt").write_text(stamp)  # as nbgrader collect
     serial = elsewhere / "serial"
+    serial.mkdir()
+    zero = 'c.LateSubmissionPlugin.penalty_method = "zero"\n'
+    (serial / "nbgrader_config.py").write_text("c = get_config()\n" + zero)
+    subprocess.run([NBGRADER, "db", "assignment", "add", DEMO_LESSON,
+                    "--duedate=2026-11-20 12:00:00 UTC", f"--db=sqlite:///{serial / 'gradebook.db'}"],
+                   cwd=serial, check=True, capture_output=True,
+                   env={**os.environ, "PATH": f"{Path(NBGRADER).parent}:{os.environ['PATH']}"})
     finished = grade(elsewhere, some, "--course", course, "--out", serial, "--jobs", 1)
     assert finished.returncode == 0, finished.stderr
+    assert zero in (serial / "nbgrader_config.py").read_text()  # the instructor's line stays
     parallel = {s: r for s, r in rows(out).items() if s in ("alan", "edsger")}
-    assert rows(serial) == parallel
+    graded = rows(serial)
+    assert graded["edsger"] == parallel["edsger"] and parallel["alan"]["score"] == "2"
+    assert (graded["alan"]["score"], graded["alan"]["late_penalty"], graded["alan"]["late"]) == \
+        ("0", "2", "late")
+    assert "2 h 30 min after the due date" in graded["alan"]["reason"]
+    assert re.search(r"alan +01-single-neuron +0 / 7 .*late penalty 2", finished.stdout)
+    export = serial / "nbgrader.csv"
+    subprocess.run([NBGRADER, "export", f"--to={export}"], cwd=serial, check=True,
+                   capture_output=True)  # the due date survived grading: nbgrader sees it
+    with open(export) as file:
+        exported = {row["student_id"]: row for row in csv.DictReader(file)}
+    assert {s: (float(r["raw_score"]), float(r["late_submission_penalty"]), float(r["score"]))
+            for s, r in exported.items()} == {"alan": (2, 2, 0), "edsger": (2, 0, 2)}
+    assert exported["alan"]["timestamp"].startswith("2026-11-20 14:30:00")
+    alan = (serial / "feedback/alan" / DEMO_LESSON / "exercise.html").read_text()
+    assert "Score: <b>0 / 7</b>" in alan
+    assert "Submitted 2 h 30 min after the due date: a late penalty of 2 points" in alan
+    edsger = (serial / "feedback/edsger" / DEMO_LESSON / "exercise.html").read_text()
+    assert "Score: <b>2 / 7</b>" in edsger and "late penalty" not in edsger
 
 
-def test_an_lms_zip_export_is_graded(course, tmp_path):
-    """A Canvas-style export: every file at the top, named <student>_<ids>_<file>."""
+def test_an_lms_zip_export_is_graded_and_its_grades_go_back_to_canvas(course, tmp_path):
+    """A Canvas-style export: every file at the top, named <student>[_LATE]_<ids>_<file>;
+    then canvas.csv, for Canvas's import, from the gradebook."""
     write_demo_class(tmp_path / "class")
     export = tmp_path / "canvas.zip"
     with zipfile.ZipFile(export, "w") as archive:
-        for student, number in (("ada", 11), ("barbara", 12)):
+        for student, number, late in (("ada", 11, "LATE_"), ("barbara", 12, "")):
             archive.write(tmp_path / "class" / student / DEMO_LESSON / "exercise.ipynb",
-                          f"{student}_{number}_{number + 100}_exercise.ipynb")
+                          f"{student}_{late}{number}_{number + 100}_exercise.ipynb")
     finished = grade(tmp_path, export, "--lesson", DEMO_LESSON, "--course", course, "--out", tmp_path / "out")
     assert finished.returncode == 0, finished.stderr
-    assert {s: float(r["score"]) for s, r in rows(tmp_path / "out").items()} == \
+    graded = rows(tmp_path / "out")
+    assert {s: float(r["score"]) for s, r in graded.items()} == \
         {"ada-11": 5, "barbara-12": 0}  # with Canvas's user id
+    assert (graded["ada-11"]["late"], graded["ada-11"]["late_penalty"]) == ("late", "0")  # no time
     assert (tmp_path / "out/submitted/ada-11" / DEMO_LESSON / "exercise.ipynb").exists()  # kept
+    back = grade(tmp_path, "--out", tmp_path / "out", "--canvas", f"{DEMO_LESSON}=Exercise 1 (4567)")
+    assert back.returncode == 0 and "2 students" in back.stdout, back.stderr
+    with open(tmp_path / "out" / "canvas.csv", newline="") as file:
+        header, points, *students = list(csv.reader(file))
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Exercise 1 (4567)"]
+    assert points == ["Points Possible", "", "", "", "", "7"]
+    assert sorted(students) == [["ada-11", "11", "", "", "", "5"], ["barbara-12", "12", "", "", "", "0"]]
 
 
 def test_a_zip_needs_its_lesson(course, tmp_path):

@@ -1,15 +1,19 @@
-"""Fast checks of the grading package's parts (no kernels): collecting, the sandbox's argv."""
+"""Fast checks of the grading package's parts (no kernels): collecting, the sandbox's argv,
+late penalties and the exports."""
 
 import csv
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
+from traitlets.config import Config
 
-from grading import cgroups, collect, sandbox
+from grading import canvas, cgroups, collect, gradebook, late, report, sandbox
 from tests.conftest import REPO
 
 LESSONS = {"01-single-neuron": ["exercise.ipynb"]}
@@ -186,3 +190,191 @@ def test_nbgrader_export_in_the_output_folder_is_safe_for_spreadsheets(tmp_path,
         header, row = list(csv.reader(file))
     assert header == export.COLUMNS
     assert row[3] == "'=HYPERLINK(\"http://x\",\"a,b\")\\x0amore" and row[5] == "'@SUM(1)"
+
+
+# Late submissions and Canvas's import -----------------------------------------------------------
+
+NBGRADER_STAMP = "2026-11-20 14:30:00.123456 UTC"  # as nbgrader's exchange writes timestamp.txt
+
+
+def _stamped(tmp_path, content):
+    (tmp_path / "timestamp.txt").write_bytes(content)
+    return late.read_timestamp(tmp_path)
+
+
+def test_nbgraders_timestamp_is_read_in_utc(tmp_path):
+    assert _stamped(tmp_path, NBGRADER_STAMP.encode()) == ("2026-11-20T14:30:00.123456", None)
+    assert _stamped(tmp_path, b"2026-11-20T15:30:00+01:00\n")[0] == "2026-11-20T14:30:00"
+    (tmp_path / "timestamp.txt").unlink()
+    assert late.read_timestamp(tmp_path) == (None, None)  # no file: no timestamp, as in nbgrader
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"", "is empty"), (b"  \n", "is empty"), (b"next tuesday-ish", "is not a time"),
+    (b"\xff\xfe\x00garbage", "is not a time"), (b"2026-99-99 10:00", "is not a time"),
+    (b"9" * 40, "is not a time"), (b"2026-11-20 " * 50, "is too long")])
+def test_a_broken_timestamp_counts_as_on_time_with_a_note(tmp_path, content, says):
+    timestamp, note = _stamped(tmp_path, content)
+    assert timestamp is None and says in note and "counts as on time" in note
+
+
+def test_a_timestamp_that_is_a_link_or_a_fifo_is_never_read(tmp_path):
+    (tmp_path / "secret").write_text(NBGRADER_STAMP)
+    (tmp_path / "timestamp.txt").symlink_to(tmp_path / "secret")
+    assert late.read_timestamp(tmp_path) == (None, "timestamp.txt is a link or cannot be read: "
+                                                   "the submission counts as on time")
+    (tmp_path / "timestamp.txt").unlink()
+    os.mkfifo(tmp_path / "timestamp.txt")  # opening it to read would wait for a writer
+    assert "not a plain file" in late.read_timestamp(tmp_path)[1]
+
+
+def test_the_timestamp_travels_with_the_submission_and_is_not_an_ignored_file(tmp_path):
+    folder = tmp_path / "submitted" / "ada" / "01-single-neuron"
+    folder.mkdir(parents=True)
+    (folder / "exercise.ipynb").write_text("{}")
+    (folder / "timestamp.txt").write_text(NBGRADER_STAMP)
+    [found] = collect.from_folder(tmp_path / "submitted", LESSONS)
+    assert found.timestamp == "2026-11-20T14:30:00.123456" and found.notes == []
+    [from_a_zip] = collect.from_folder(tmp_path / "submitted", LESSONS, timestamps=False)
+    assert from_a_zip.timestamp is None  # in an LMS zip, the student's own file
+    assert "ignored: timestamp.txt" in from_a_zip.notes[0]
+
+
+def _class_gradebook(folder, duedate="2026-11-20 12:00:00 UTC"):
+    """A gradebook of one 5-point question: ``late`` submitted 2 h 30 min after the due date
+    (4 points by the grader, 1 by hand), ``ontime`` before it (4 points)."""
+    url = gradebook.db_url(folder)
+    with Gradebook(url) as book, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warning, as in gradebook.py
+        book.add_assignment("01-single-neuron", duedate=duedate)
+        book.add_notebook("exercise", "01-single-neuron")
+        book.add_grade_cell("q", "exercise", "01-single-neuron", max_score=5, cell_type="code")
+        for student, stamp, canvas_id in (("late", "2026-11-20 14:30:00 UTC", "101"),
+                                          ("ontime", "2026-11-20 11:59:00 UTC", "102"),
+                                          ("from-a-folder", None, None)):
+            book.add_student(student, lms_user_id=canvas_id)
+            book.add_submission("01-single-neuron", student, timestamp=stamp)
+            grade = book.find_grade("q", "exercise", "01-single-neuron", student)
+            grade.auto_score, grade.manual_score = 4.0, (5.0 if student == "late" else None)
+        book.db.commit()
+    return url
+
+
+def _penalties(url):
+    return {row.student: (row.score, row.late_penalty, row.final_score)
+            for row in gradebook.rows(url)}
+
+
+def test_penalty_zero_takes_a_late_notebooks_whole_score_marks_by_hand_included(tmp_path):
+    url = _class_gradebook(tmp_path)
+    zero = Config()
+    zero.LateSubmissionPlugin.penalty_method = "zero"
+    late.penalise(url, zero)
+    assert _penalties(url) == {"late": (5.0, 5.0, 0.0), "ontime": (4.0, 0.0, 4.0),
+                               "from-a-folder": (4.0, 0.0, 4.0)}  # no timestamp: on time
+    late.penalise(url, Config())  # nbgrader's default, "none": the penalty goes again
+    assert _penalties(url)["late"] == (5.0, 0.0, 5.0)
+
+
+def test_without_a_due_date_nothing_is_late(tmp_path):
+    url = _class_gradebook(tmp_path, duedate=None)
+    zero = Config()
+    zero.LateSubmissionPlugin.penalty_method = "zero"
+    late.penalise(url, zero)
+    assert {row.late_penalty for row in gradebook.rows(url)} == {0.0}
+
+
+def test_the_instructors_penalty_in_nbgrader_config_survives_the_grader_rewriting_it(tmp_path):
+    config = tmp_path / "nbgrader_config.py"
+    config.write_text(gradebook._config_text(config))
+    with open(config, "a") as file:
+        file.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    config.write_text(gradebook._config_text(config))  # the next run writes it again
+    assert config.read_text().count("penalty_method") == 1
+    assert config.read_text().startswith(gradebook.CONFIG)
+    url = _class_gradebook(tmp_path)
+    late.penalise(url, late.config(tmp_path))
+    assert _penalties(url)["late"] == (5.0, 5.0, 0.0)
+    config.write_text('c = get_config()\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    assert gradebook._config_text(config) == gradebook.CONFIG + \
+        'c.LateSubmissionPlugin.penalty_method = "zero"\n'  # a file of before the mark
+
+
+def test_grades_csv_gives_the_score_after_the_penalty_and_why(tmp_path):
+    url = _class_gradebook(tmp_path)
+    zero = Config()
+    zero.LateSubmissionPlugin.penalty_method = "zero"
+    late.penalise(url, zero)
+    report.write_csv([], gradebook.rows(url), tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv") as file:
+        graded = {row["student"]: row for row in csv.DictReader(file)}
+    assert (graded["late"]["score"], graded["late"]["late_penalty"], graded["late"]["late"]) == \
+        ("0", "5", "late")
+    assert "2 h 30 min after the due date: late penalty 5 (score 5 before it)" in \
+        graded["late"]["reason"]
+    assert (graded["ontime"]["score"], graded["ontime"]["late_penalty"], graded["ontime"]["late"]) \
+        == ("4", "0", "")
+
+
+def test_the_feedback_page_says_the_work_was_late_and_what_it_cost():
+    from grading import feedback
+    from grading.records import QuestionResult, SubmissionResult
+
+    result = SubmissionResult("ada", "01-single-neuron", "exercise.ipynb",
+                              [QuestionResult("q", 5, 5.0)], late_penalty=5.0, seconds_late=93784)
+    page = feedback.render(result)
+    assert "Score: <b>0 / 5</b>" in page
+    assert "Submitted 1 day 2 h after the due date: a late penalty of 5 points (5 before it)" in page
+    on_time = feedback.render(SubmissionResult("ada", "01-single-neuron", "exercise.ipynb",
+                                               [QuestionResult("q", 5, 5.0)]))
+    assert "Score: <b>5 / 5</b>" in on_time and "late" not in on_time.split("</style>")[1]
+
+
+def test_canvas_import_csv_has_canvass_columns_and_reports_who_it_cannot_match(tmp_path):
+    url = _class_gradebook(tmp_path)
+    zero = Config()
+    zero.LateSubmissionPlugin.penalty_method = "zero"
+    late.penalise(url, zero)
+    with Gradebook(url) as book:
+        book.find_student("ontime").last_name = "=cmd|' /C calc'!A0"  # a formula, kept as text
+        book.db.commit()
+    written = canvas.write(url, tmp_path / "canvas.csv", {"01-single-neuron": "Exercise 1 (4567)"})
+    with open(tmp_path / "canvas.csv", newline="") as file:
+        lines = list(csv.reader(file))
+    assert lines == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Exercise 1 (4567)"],
+        ["Points Possible", "", "", "", "", "5"],
+        ["late", "101", "", "", "", "0"],
+        ["'=cmd|' /C calc'!A0", "102", "", "", "", "4"]]
+    assert written.without_id == ["from-a-folder"]
+
+
+def test_canvas_column_titles_name_their_lesson():
+    lessons = ["01-single-neuron", "02-deep-neural-networks"]
+    assert canvas.titles(["02-deep-neural-networks=Exercise 2 (12)"], lessons) == \
+        {"02-deep-neural-networks": "Exercise 2 (12)"}
+    assert canvas.titles(["Ex = 1 (11)"], lessons, "01-single-neuron") == \
+        {"01-single-neuron": "Ex = 1 (11)"}
+    assert canvas.titles(["Exercise 1 (11)"], lessons[:1]) == {"01-single-neuron": "Exercise 1 (11)"}
+    with pytest.raises(ValueError, match="say which lesson"):
+        canvas.titles(["Exercise 1 (11)"], lessons)
+
+
+def test_a_canvas_zip_keeps_each_students_canvas_id(tmp_path):
+    export = _canvas_zip(tmp_path / "canvas.zip", {
+        "lovelaceada_LATE_123_456_exercise.ipynb": "{}", "turingalan_124_457_exercise.ipynb": "{}"})
+    unpacked = collect.unpack_zip(export, "01-single-neuron", tmp_path / "submitted")
+    assert unpacked.lms_ids == {"lovelaceada-123": "123", "turingalan-124": "124"}
+
+
+def test_a_regrade_without_timestamp_txt_keeps_the_one_the_gradebook_has(tmp_path):
+    from grading.records import QuestionResult, SubmissionResult
+
+    url = _class_gradebook(tmp_path)
+    gradebook.record(url, SubmissionResult("late", "01-single-neuron", "exercise.ipynb",
+                                           [QuestionResult("q", 5, 3.0)], lms_id="101"))
+    with Gradebook(url) as book:
+        submission = book.find_submission("01-single-neuron", "late")
+        assert (str(submission.timestamp), submission.total_seconds_late) == \
+            ("2026-11-20 14:30:00", 9000)
+        assert book.find_student("late").lms_user_id == "101"
