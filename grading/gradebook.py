@@ -34,7 +34,8 @@ c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.ExportApp.plugin_class = "grading.export.SafeCsvExportPlugin"  # `nbgrader export`: no formulas
 # formgrader's Generate Feedback: the course's pages, never the autograded notebooks (hidden tests)
-c.GenerateFeedback.preprocessors = ["grading.handback.CourseFeedbackPage"]
+c.GenerateFeedback.preprocessors = ["grading.handback.CourseFeedbackPage",
+                                    "nbgrader.preprocessors.GetGrades"]
 """ + MARK
 
 

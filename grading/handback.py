@@ -14,11 +14,11 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import Preprocessor
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import NbGraderPreprocessor
 from sqlalchemy.engine import make_url
 
-from grading import feedback, records
+from grading import feedback, late, records
 from grading.collect import EXCHANGE_FILES
 from grading.records import SubmissionResult
 
@@ -39,9 +39,9 @@ def keep(out, result):
 
 def keep_exchange_files(submission_folder, out, result):
     """Copy nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` from a submission's
-    folder to its feedback folder, so that formgrader's *Release Feedback* can hand the page
-    back through the exchange. Only small regular files are copied (a student wrote them)."""
-    target = Path(out) / "feedback" / result.student / result.lesson
+    folder to its autograded and feedback folders, as ``nbgrader autograde`` does, so that
+    formgrader's *Generate Feedback* and *Release Feedback* can hand the page back through
+    the exchange. Only small regular files are copied (a student wrote them)."""
     for name in EXCHANGE_FILES:
         try:
             descriptor = os.open(Path(submission_folder) / name, os.O_RDONLY | os.O_NOFOLLOW)
@@ -51,7 +51,10 @@ def keep_exchange_files(submission_folder, out, result):
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                 continue
             content = file.read(EXCHANGE_FILE_BYTES + 1)
-        if len(content) <= EXCHANGE_FILE_BYTES:
+        if len(content) > EXCHANGE_FILE_BYTES:
+            continue
+        for folder in ("autograded", "feedback"):
+            target = Path(out) / folder / result.student / result.lesson
             target.mkdir(parents=True, exist_ok=True)
             (target / name).write_bytes(content)
 
@@ -99,12 +102,13 @@ def rebuild(out, url):
     return written
 
 
-class CourseFeedbackPage(Preprocessor):
+class CourseFeedbackPage(NbGraderPreprocessor):
     """nbgrader's own feedback (``nbgrader generate_feedback``, formgrader's *Generate
     Feedback*) made into the course's page: the autograded notebook, which holds the hidden
     tests, is replaced by the page built from the kept result and the gradebook's marks.
     The grader's ``nbgrader_config.py`` selects it; a notebook the course's grader never
-    graded is refused rather than shown."""
+    graded is refused rather than shown. (An nbgrader preprocessor: nbconvert's own are
+    switched off unless enabled, and this one must never be skipped.)"""
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -113,9 +117,11 @@ class CourseFeedbackPage(Preprocessor):
         if not kept.is_file():
             raise ValueError(f"{info['student']}/{info['assignment']}/{info['notebook']} was not "
                              "graded by the course's grader: grade it with `intro-dl-grade` first")
+        late.penalise(info["db_url"], late.config(out))  # on the marks given since grading
         with Gradebook(info["db_url"]) as gradebook, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result, comments = marked(gradebook, records.load(SubmissionResult, kept))
-        nb.cells = [nbformat.v4.new_raw_cell(feedback.render(result, comments),
-                                             metadata={"raw_mimetype": "text/html"})]
+        # an output, not a raw cell: nbconvert cleans raw HTML down to a few inline tags
+        page = nbformat.v4.new_output("display_data", data={"text/html": feedback.render(result, comments)})
+        nb.cells = [nbformat.v4.new_code_cell("", outputs=[page])]
         return nb, resources

@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook
 
 from tests.browser import ARTIFACTS, TOKEN, _menu, _settings, browser, jupyterlab, page  # noqa: F401
 from tests.conftest import REPO
-from tests.test_grading import grade, rows
+from tests.test_grading import NBGRADER, _hidden_test_lines, grade, rows
 from tests.submissions import DEMO_LESSON, write_demo_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.grading]
@@ -141,3 +141,16 @@ def test_a_changed_written_answer_asks_to_be_marked_again(graded):
     manual, extra, comment, to_mark = _marks(out)
     assert (manual, extra, comment, to_mark) == (2.0, 0.5, "Right: one weight per feature.", True)
     assert rows(out)[STUDENT]["status"] == "to mark by hand"
+
+
+def test_nbgraders_own_feedback_is_the_course_page(graded):
+    """Formgrader's *Generate Feedback* (``nbgrader generate_feedback``) in the output folder
+    writes the course's page, with the marks, and never the autograded notebook's hidden tests."""
+    _, _, out = graded
+    generated = subprocess.run([NBGRADER, "generate_feedback", DEMO_LESSON, "--force"], cwd=out,
+                               capture_output=True, text=True, timeout=300)
+    assert generated.returncode == 0, generated.stderr[-3000:]
+    page = (out / "feedback" / STUDENT / DEMO_LESSON / "exercise.html").read_text()
+    assert f"Student: <b>{STUDENT}</b>" in page and "From your instructor:" in page
+    hidden = _hidden_test_lines()
+    assert hidden and not [line for line in hidden if line in page]

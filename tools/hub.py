@@ -88,6 +88,16 @@ def exchange_config(klass):
 #: frame of JupyterLab's own page, so allow frames from the same server only.
 EVERY_SERVER = {"ServerApp": {"tornado_settings": {"headers": {
     "Content-Security-Policy": "frame-ancestors 'self'"}}}}
+#: The instructor's server starts in their home: formgrader reads the course folder's own
+#: nbgrader_config.py (the grader's settings, the late penalty) through this one.
+INSTRUCTOR_CONFIG = """\
+import os
+
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = {course!r}
+if os.path.isfile(os.path.join(c.CourseDirectory.root, "nbgrader_config.py")):
+    load_subconfig(os.path.join(c.CourseDirectory.root, "nbgrader_config.py"))  # noqa: F821
+"""
 STUDENT_SERVER = {"ServerApp": {"jpserver_extensions": {
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False}}}
@@ -106,8 +116,7 @@ def write_jupyter_config(folder, klass, course):
     (common / "jupyter_server_config.json").write_text(json.dumps(EVERY_SERVER, indent=2))
     (student / "jupyter_server_config.json").write_text(json.dumps(STUDENT_SERVER, indent=2))
     (student / "labconfig" / "page_config.json").write_text(json.dumps(STUDENT_LAB, indent=2))
-    (instructor / "nbgrader_config.py").write_text(
-        f"c = get_config()  # noqa: F821\nc.CourseDirectory.root = {str(course)!r}\n")
+    (instructor / "nbgrader_config.py").write_text(INSTRUCTOR_CONFIG.format(course=str(course)))
     for path in (folder, *folder.rglob("*")):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return {"student": f"{student}:{common}", "instructor": f"{instructor}:{common}"}

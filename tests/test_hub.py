@@ -1,0 +1,385 @@
+"""A class on JupyterHub, in a real browser: `make hub`'s hub with real system users, PAM
+logins, each user's JupyterLab running as that user, and nbgrader's exchange.
+
+The instructor generates and releases lesson 01's exercise in formgrader. Three students
+fetch it from the *Assignment List*, answer in JupyterLab, run the checks and submit: ada
+twice (a mistake first), mallory with an attack, grace after the deadline. The instructor
+collects, grades with the course's sandboxed grader as their own user, marks the written
+answers in formgrader, and generates and releases feedback. Each student fetches feedback and
+reads their points and messages, never the hidden tests. The final grades are asserted from
+nbgrader's export.
+
+Needs root (it creates the users and the hub runs as root, as `make hub` does); the users
+are removed afterwards.
+"""
+
+import csv
+import datetime
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from tests import attacks
+from tests.browser import ARTIFACTS, _menu, _settings, browser  # noqa: F401
+from tests.conftest import REPO
+from tests.submissions import DEMO_LESSON, reference_answers
+from tests.test_grading import _hidden_test_lines
+
+pytestmark = [pytest.mark.browser, pytest.mark.hub]
+
+INSTRUCTOR = "hubtest-teacher"
+STUDENTS = {"hubtest-ada": "ada", "hubtest-mallory": "mallory", "hubtest-grace": "grace"}
+ADA, MALLORY, GRACE = STUDENTS
+WRITTEN = "written_kernel_shape"
+REFERENCE = reference_answers(DEMO_LESSON)
+#: ada's first try: a ReLU unit (the linear model question is wrong); she fixes it and submits again
+ADA_FIRST = {**REFERENCE, "answer_linear_model": (
+    "model = keras.Sequential([keras.Input(shape=input_shape), layers.Dense(1, activation='relu')])")}
+#: mallory reads the instructor's gradebook and the exchange's submissions from the last answer
+MALLORY_ANSWERS = {**REFERENCE, attacks.LAST: attacks._secrets_reader([
+    f"/home/{INSTRUCTOR}/course/gradebook.db", f"/home/{INSTRUCTOR}/intro-dl/solutions",
+    "/etc/shadow"])}
+
+
+def _free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _remove_users():
+    for name in [INSTRUCTOR, *STUDENTS]:
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def hub():
+    """`tools/hub.py` (what `make hub` runs) on a free loopback port, for this test's class."""
+    assert os.geteuid() == 0, "the hub test creates system users: run it as root (CI does)"
+    _remove_users()
+    state = Path(tempfile.mkdtemp(prefix="hub-", dir="/tmp"))
+    state.chmod(0o755)
+    port = _free_port()
+    klass = state / "class.toml"
+    klass.write_text(
+        "[class]\ncourse_id = \"intro-to-deep-learning\"\n"
+        f"address = \"127.0.0.1:{port}\"\nexchange = \"{state / 'exchange'}\"\ncreate_users = true\n"
+        f"instructors = [\"{INSTRUCTOR}\"]\nstudents = {json.dumps(list(STUDENTS))}\n")
+    log = open(state / "hub.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, REPO / "tools" / "hub.py", "--class", klass, "--state", state / "hub",
+         "--uv", Path(sys.executable).with_name("uv")],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(f"{url}/hub/login", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        _stop(process)
+        pytest.fail("the hub did not start: " + (state / "hub.log").read_text()[-3000:])
+    logins = dict(line.split(" ", 1) for line in (state / "hub" / "logins.txt").read_text().splitlines())
+    for name in [INSTRUCTOR, *STUDENTS]:  # every cell on the page (the default draws only those in view)
+        home = Path(pwd.getpwnam(name).pw_dir)
+        _settings(home / ".jupyter" / "lab" / "user-settings")
+        subprocess.run(["chown", "-R", f"{name}:{name}", home / ".jupyter"], check=True)
+    yield url, logins, state, process
+    if os.environ.get("HUB_TEST_KEEP"):  # to look into a failing run: everything stays
+        return
+    _stop(process)
+    shutil.copy(state / "hub.log", ARTIFACTS / "hub.log") if ARTIFACTS.is_dir() else None
+    _remove_users()
+    shutil.rmtree(state, ignore_errors=True)
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+@pytest.fixture
+def people(browser):
+    """A separate browser context per person, as if on separate machines."""
+    contexts = []
+
+    def person():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        return page
+    yield person
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for number, context in enumerate(contexts):  # each person's last view, for a failing run
+        for page in context.pages:
+            page.screenshot(path=str(ARTIFACTS / f"hub-person-{number}.png"))
+        context.close()
+
+
+def _log_in(page, url, name, password):
+    page.goto(f"{url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.locator("#jp-MainMenu").wait_for(timeout=180_000)  # spawned, JupyterLab loaded
+
+
+def _formgrader(page):
+    _menu(page, "Nbgrader", "Formgrader")
+    return page.frame_locator("iframe")
+
+
+def _assignment_action(frame, icon):
+    """Click one of formgrader's buttons on lesson 01's row and close its success dialog."""
+    row = frame.locator("tr", has=frame.get_by_role("link", name=DEMO_LESSON, exact=True))
+    row.locator(f".glyphicon-{icon}").click()
+    dialog = frame.locator("#success-modal, #error-modal")
+    dialog.wait_for(timeout=300_000)
+    text = dialog.inner_text()
+    assert dialog.get_attribute("id") == "success-modal", text
+    dialog.locator(".modal-footer button").click()
+    dialog.wait_for(state="detached")
+
+
+def _assignment_list(page):
+    _menu(page, "Nbgrader", "Assignment List")
+    return page.locator("#released_assignments_list").locator("..").locator("..")
+
+
+def _fetch(page):
+    panel = _assignment_list(page)
+    page.locator("#released_assignments_list").get_by_role("button", name="Fetch").click()
+    page.locator("#fetched_assignments_list").get_by_text(DEMO_LESSON).first.wait_for()
+    return panel
+
+
+def _answer(page, home, answers):
+    """Open the fetched exercise, type each answer into its cell, run every cell, save."""
+    path = Path(home) / DEMO_LESSON / "exercise.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    page.locator("#jp-MainMenu").wait_for()
+    base = page.url.split("/lab")[0]
+    page.goto(f"{base}/lab/tree/{DEMO_LESSON}/exercise.ipynb")
+    panel = page.locator(".jp-NotebookPanel:visible")
+    page.locator(".jp-StatusBar-Widget").get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=180_000)
+    for index, cell in enumerate(cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id not in answers or not cell.metadata["nbgrader"].get("solution"):
+            continue
+        shown = panel.locator(".jp-Notebook .jp-Cell").nth(index)
+        shown.scroll_into_view_if_needed()
+        shown.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Enter")  # edit mode, in code and markdown cells alike
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answers[grade_id])
+        page.keyboard.press("Escape")
+    _run_all(page, panel)
+    return nbformat.read(path, as_version=4)
+
+
+def _run_all(page, panel):
+    """*Run All Cells*, until every cell ran or a check stopped the run (a wrong answer's
+    check raises, as nbgrader needs), then save."""
+    counts = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+        .map(p => p.textContent)"""
+    before = max([int(n) for text in page.evaluate(counts) for n in re.findall(r"\[(\d+)\]", text)] or [0])
+    _menu(page, "Run", "Run All Cells")
+    page.wait_for_function(  # nothing queued, and a cell ran in this run
+        f"""() => {{
+            const prompts = ({counts})();
+            const busy = prompts.some(text => text.includes('*'));
+            const counts = prompts.map(text => parseInt((text.match(/\\[(\\d+)\\]/) || [0, 0])[1]));
+            return !busy && Math.max(...counts) > {before};
+        }}""", timeout=300_000, polling=500)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+    _menu(page, "File", "Save Notebook")
+    page.locator(".lm-TabBar-tab.jp-mod-dirty").wait_for(state="detached")
+
+
+def _submit(page):
+    _menu(page, "Nbgrader", "Assignment List")
+    fetched = page.locator("#fetched_assignments_list")
+    before = page.locator("#submitted_assignments_list .list_item").count()
+    fetched.get_by_role("button", name="Submit").first.click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#submitted_assignments_list .list_item').length > n",
+        arg=before, timeout=120_000)
+
+
+def _verdicts(notebook):
+    return [line for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.get("outputs", []) for line in [output.get("data", {}).get("text/html", "")]
+            if "intro-dl-verdict" in line]
+
+
+def _as(user, *command, cwd=None):
+    account = pwd.getpwnam(user)
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", f"HOME={account.pw_dir}", f"USER={user}",
+         "TF_CPP_MIN_LOG_LEVEL=3", *map(str, command)],
+        cwd=cwd or account.pw_dir, capture_output=True, text=True, timeout=1200)
+
+
+def test_a_class_on_jupyterhub(hub, people):
+    url, logins, state, process = hub
+    bin_dir = state / "hub" / "venv" / "bin"
+    home = {name: Path(pwd.getpwnam(name).pw_dir) for name in [INSTRUCTOR, *STUDENTS]}
+    course = home[INSTRUCTOR] / "course"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # the instructor releases lesson 01's exercise
+    teacher = people()
+    _log_in(teacher, url, INSTRUCTOR, logins[INSTRUCTOR])
+    frame = _formgrader(teacher)
+    _assignment_action(frame, "education")      # Generate
+    _assignment_action(frame, "cloud-upload")   # Release
+    assert (state / "exchange" / "intro-to-deep-learning" / "outbound" / DEMO_LESSON / "exercise.ipynb").is_file()
+
+    # a student sees no formgrader; ada submits a mistake, then her fixed answers
+    ada = people()
+    _log_in(ada, url, ADA, logins[ADA])
+    ada.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True).click()
+    assert ada.locator(".lm-Menu-content").get_by_text("Formgrader", exact=True).count() == 0
+    ada.keyboard.press("Escape")
+    _fetch(ada)
+    first = _answer(ada, home[ADA], ADA_FIRST)
+    assert any("Not quite" in v for v in _verdicts(first))
+    _submit(ada)
+    fixed = _answer(ada, home[ADA], REFERENCE)
+    assert not any("Not quite" in v for v in _verdicts(fixed))
+    _submit(ada)
+
+    mallory = people()
+    _log_in(mallory, url, MALLORY, logins[MALLORY])
+    _fetch(mallory)
+    tried = _answer(mallory, home[MALLORY], MALLORY_ANSWERS)
+    printed = "".join(o.get("text", "") for c in tried.cells if c.cell_type == "code" for o in c.outputs)
+    assert "READ" not in printed and printed.count("blocked") == 3  # her own server: Unix rights
+    _submit(mallory)
+
+    # the deadline: the next whole minute; grace answers before it and submits after it
+    grace = people()
+    _log_in(grace, url, GRACE, logins[GRACE])
+    _fetch(grace)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    due = (now + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
+    _set_due_date(teacher, due)
+    _answer(grace, home[GRACE], REFERENCE)
+    while datetime.datetime.now(datetime.timezone.utc) < due + datetime.timedelta(seconds=2):
+        time.sleep(1)
+    _submit(grace)
+
+    # collect, and grade with the course's sandboxed grader, as the instructor
+    (course / "nbgrader_config.py").write_text(
+        (course / "nbgrader_config.py").read_text() + 'c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    frame = _formgrader(teacher)
+    _assignment_action(frame, "cloud-download")  # Collect
+    for student in STUDENTS:
+        assert (course / "submitted" / student / DEMO_LESSON / "timestamp.txt").is_file()
+    graded = _as(INSTRUCTOR, bin_dir / "intro-dl-grade", course, "--course", home[INSTRUCTOR] / "intro-dl",
+                 "--out", course, "--jobs", 2)
+    assert graded.returncode == 0, graded.stdout[-2000:] + graded.stderr[-3000:]
+
+    # the written answers, marked in formgrader
+    _mark_written_answers(teacher, url, course, {ADA: ("2", "Right: one weight per feature."),
+                                    MALLORY: ("1", "Half: say what the shape means."),
+                                    GRACE: ("2", "Right, but late.")})
+    teacher.goto(f"{url}/user/{INSTRUCTOR}/lab")
+    frame = _formgrader(teacher)
+    _assignment_action(frame, "comment")   # Generate Feedback: the course's pages
+    _assignment_action(frame, "envelope")  # Release Feedback
+    teacher.screenshot(path=str(ARTIFACTS / "hub-formgrader.png"))
+
+    # each student fetches feedback: points and messages, never the hidden tests
+    hidden = _hidden_test_lines()
+    expected = {ADA: "7 / 7", MALLORY: "5 / 7", GRACE: "0 / 7"}
+    for student, page in ((ADA, ada), (MALLORY, mallory), (GRACE, grace)):
+        _menu(page, "Nbgrader", "Assignment List")
+        page.locator("#submitted_assignments_list").get_by_role("button", name="Fetch Feedback").first.click()
+        pages = []
+        deadline = time.monotonic() + 60
+        while not pages and time.monotonic() < deadline:
+            pages = sorted((home[student] / DEMO_LESSON / "feedback").glob("*/exercise.html"))
+            time.sleep(0.5)
+        assert pages, f"{student} got no feedback"
+        shown = pages[-1].read_text()
+        shutil.copy(pages[-1], ARTIFACTS / f"hub-feedback-{STUDENTS[student]}.html")
+        assert f"Score: <b>{expected[student]}</b>" in shown, (student, re.findall(r"Score.{0,60}", shown))
+        assert "From your instructor:" in shown
+        assert not [line for line in hidden if line in shown], student
+        page.goto(f"{url}/user/{student}/files/{DEMO_LESSON}/feedback/{pages[-1].parent.name}/exercise.html")
+        assert expected[student] in page.locator("body").inner_text()
+    grace_page = sorted((home[GRACE] / DEMO_LESSON / "feedback").glob("*/exercise.html"))[-1].read_text()
+    assert "late" in grace_page.lower()
+
+    # the final grades, from nbgrader's export of the gradebook
+    exported = _as(INSTRUCTOR, bin_dir / "nbgrader", "export", "--to", course / "final.csv", cwd=course)
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    with open(course / "final.csv") as file:
+        final = {row["student_id"]: row for row in csv.DictReader(file)}
+    assert {s: float(final[s]["score"]) for s in STUDENTS} == {ADA: 7.0, MALLORY: 5.0, GRACE: 0.0}
+    assert float(final[GRACE]["raw_score"]) == 7.0 and float(final[GRACE]["late_submission_penalty"]) == 7.0
+
+    # the hub stops cleanly: no user's server is left running
+    _stop(process)
+    for name in [INSTRUCTOR, *STUDENTS]:
+        assert subprocess.run(["pgrep", "-u", name], capture_output=True).returncode == 1, name
+
+
+def _set_due_date(page, due):
+    frame = _formgrader(page)
+    row = frame.locator("tr", has=frame.get_by_role("link", name=DEMO_LESSON, exact=True))
+    row.locator(".glyphicon-pencil").click()
+    dialog = frame.locator("#edit-assignment-modal")
+    dialog.locator("input.modal-duedate").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    dialog.locator("input.modal-timezone").fill("UTC")
+    dialog.locator("button.save").click()
+    dialog.wait_for(state="detached")
+    row.locator(".duedate").get_by_text(due.strftime("%Y-%m-%d")).wait_for()
+
+
+def _mark_written_answers(page, url, course, marks):
+    """Mark each student's written answer on formgrader's grading page, as the instructor
+    does after *Manual Grading*; wait until formgrader has saved it."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        ids = {student: gradebook.find_submission_notebook("exercise", DEMO_LESSON, student).id
+               for student in marks}
+    for student, (score, comment) in marks.items():
+        page.goto(f"{url}/user/{INSTRUCTOR}/formgrader/submissions/{ids[student]}/?index=0")
+        page.locator(f"textarea#{WRITTEN}-comment").wait_for()
+        page.wait_for_function(
+            "() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+            " && formgrader.comments && formgrader.comments.loaded")
+        for field, value in ((f"textarea#{WRITTEN}-comment", comment), (f"input.score#{WRITTEN}", score)):
+            page.locator(field).fill(value)
+            page.locator(field).press("Tab")  # formgrader saves a field when it loses focus
+        deadline = time.monotonic() + 60
+        while _written_mark(course, student) != (float(score), comment) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _written_mark(course, student) == (float(score), comment)
+
+
+def _written_mark(course, student):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return (gradebook.find_grade(WRITTEN, "exercise", DEMO_LESSON, student).manual_score,
+                gradebook.find_comment(WRITTEN, "exercise", DEMO_LESSON, student).manual_comment)
