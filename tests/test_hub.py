@@ -43,6 +43,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.hub]
 INSTRUCTOR = "hubtest-teacher"
 STUDENTS = {"hubtest-ada": "ada", "hubtest-mallory": "mallory", "hubtest-grace": "grace"}
 ADA, MALLORY, GRACE = STUDENTS
+OUTSIDER = "hubtest-outsider"
 WRITTEN = "written_kernel_shape"
 REFERENCE = reference_answers(DEMO_LESSON)
 #: ada's first try: a ReLU unit (the linear model question is wrong); she fixes it and submits again
@@ -62,58 +63,76 @@ def _free_port():
 
 
 def _remove_users():
-    for name in [INSTRUCTOR, *STUDENTS]:
+    for name in [INSTRUCTOR, *STUDENTS, OUTSIDER]:
         subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
         subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
+class Hub:
+    """`tools/hub.py` (what `make hub` runs) for this test's class, on a free loopback port."""
+
+    def __init__(self, state):
+        self.state, port = state, _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.klass = state / "class.toml"
+        self.klass.write_text(
+            "[class]\ncourse_id = \"intro-to-deep-learning\"\n"
+            f"address = \"127.0.0.1:{port}\"\nexchange = \"{state / 'exchange'}\"\n"
+            f"create_users = true\ninstructors = [\"{INSTRUCTOR}\"]\n"
+            f"students = {json.dumps(list(STUDENTS))}\n")
+        self.process = None
+
+    def start(self):
+        log = open(self.state / "hub.log", "a")
+        self.process = subprocess.Popen(
+            [sys.executable, REPO / "tools" / "hub.py", "--class", self.klass, "--state",
+             self.state / "hub", "--uv", Path(sys.executable).with_name("uv")],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                urllib.request.urlopen(f"{self.url}/hub/login", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        pytest.fail("the hub did not start: " + (self.state / "hub.log").read_text()[-3000:])
+
+    def stop(self):
+        """SIGTERM, as Ctrl-C or a service manager stops it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+
+    @property
+    def logins(self):
+        lines = (self.state / "hub" / "logins.txt").read_text().splitlines()
+        return dict(line.split(" ", 1) for line in lines)
+
+
 @pytest.fixture(scope="module")
 def hub():
-    """`tools/hub.py` (what `make hub` runs) on a free loopback port, for this test's class."""
+    """The class's hub, running; its users exist (made by tools/hub.py) until the end."""
     assert os.geteuid() == 0, "the hub test creates system users: run it as root (CI does)"
     _remove_users()
     state = Path(tempfile.mkdtemp(prefix="hub-", dir="/tmp"))
     state.chmod(0o755)
-    port = _free_port()
-    klass = state / "class.toml"
-    klass.write_text(
-        "[class]\ncourse_id = \"intro-to-deep-learning\"\n"
-        f"address = \"127.0.0.1:{port}\"\nexchange = \"{state / 'exchange'}\"\ncreate_users = true\n"
-        f"instructors = [\"{INSTRUCTOR}\"]\nstudents = {json.dumps(list(STUDENTS))}\n")
-    log = open(state / "hub.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, REPO / "tools" / "hub.py", "--class", klass, "--state", state / "hub",
-         "--uv", Path(sys.executable).with_name("uv")],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(f"{url}/hub/login", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        _stop(process)
-        pytest.fail("the hub did not start: " + (state / "hub.log").read_text()[-3000:])
-    logins = dict(line.split(" ", 1) for line in (state / "hub" / "logins.txt").read_text().splitlines())
+    running = Hub(state)
+    running.start()
     for name in [INSTRUCTOR, *STUDENTS]:  # every cell on the page (the default draws only those in view)
         home = Path(pwd.getpwnam(name).pw_dir)
         _settings(home / ".jupyter" / "lab" / "user-settings")
         subprocess.run(["chown", "-R", f"{name}:{name}", home / ".jupyter"], check=True)
-    yield url, logins, state, process
+    subprocess.run(["useradd", OUTSIDER], check=True)  # a user of the machine, not of the class
+    subprocess.run(["chpasswd"], input=f"{OUTSIDER}:{OUTSIDER}-password\n", text=True, check=True)
+    yield running
     if os.environ.get("HUB_TEST_KEEP"):  # to look into a failing run: everything stays
         return
-    _stop(process)
-    shutil.copy(state / "hub.log", ARTIFACTS / "hub.log") if ARTIFACTS.is_dir() else None
+    running.stop()
+    if ARTIFACTS.is_dir():
+        shutil.copy(state / "hub.log", ARTIFACTS / "hub.log")
     _remove_users()
     shutil.rmtree(state, ignore_errors=True)
-
-
-def _stop(process):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
 
 
 @pytest.fixture
@@ -141,6 +160,11 @@ def _log_in(page, url, name, password):
     page.fill("#password_input", password)
     page.click("#login_submit")
     page.locator("#jp-MainMenu").wait_for(timeout=180_000)  # spawned, JupyterLab loaded
+
+
+def _back(page, url):
+    page.goto(f"{url}/hub/spawn")
+    page.locator("#jp-MainMenu").wait_for(timeout=180_000)
 
 
 def _formgrader(page):
@@ -241,7 +265,7 @@ def _as(user, *command, cwd=None):
 
 
 def test_a_class_on_jupyterhub(hub, people):
-    url, logins, state, process = hub
+    url, logins, state = hub.url, hub.logins, hub.state
     bin_dir = state / "hub" / "venv" / "bin"
     home = {name: Path(pwd.getpwnam(name).pw_dir) for name in [INSTRUCTOR, *STUDENTS]}
     course = home[INSTRUCTOR] / "course"
@@ -265,9 +289,24 @@ def test_a_class_on_jupyterhub(hub, people):
     first = _answer(ada, home[ADA], ADA_FIRST)
     assert any("Not quite" in v for v in _verdicts(first))
     _submit(ada)
+
+    # the hub restarts (an upgrade, a crash): her answers and her submission are still there
+    hub.stop()
+    hub.start()
+    for page in (ada, teacher):  # still logged in: the hub starts their servers again
+        _back(page, url)
     fixed = _answer(ada, home[ADA], REFERENCE)
     assert not any("Not quite" in v for v in _verdicts(fixed))
     _submit(ada)
+
+    # someone with an account on the machine, but not in the class, cannot log in
+    outsider = people()
+    outsider.goto(f"{url}/hub/login")
+    outsider.fill("#username_input", OUTSIDER)
+    outsider.fill("#password_input", f"{OUTSIDER}-password")
+    outsider.click("#login_submit")
+    outsider.get_by_text("Invalid username or password").wait_for()
+    assert not list(Path("/home").glob(f"{OUTSIDER}*/{DEMO_LESSON}"))
 
     mallory = people()
     _log_in(mallory, url, MALLORY, logins[MALLORY])
@@ -341,9 +380,14 @@ def test_a_class_on_jupyterhub(hub, people):
     assert float(final[GRACE]["raw_score"]) == 7.0 and float(final[GRACE]["late_submission_penalty"]) == 7.0
 
     # the hub stops cleanly: no user's server is left running
-    _stop(process)
-    for name in [INSTRUCTOR, *STUDENTS]:
-        assert subprocess.run(["pgrep", "-u", name], capture_output=True).returncode == 1, name
+    hub.stop()
+    deadline, left = time.monotonic() + 30, True
+    while left and time.monotonic() < deadline:  # kernels notice their server is gone within seconds
+        left = [subprocess.run(["pgrep", "-a", "-u", name], capture_output=True, text=True).stdout
+                for name in [INSTRUCTOR, *STUDENTS]]
+        left = [line for lines in left for line in lines.splitlines()]
+        time.sleep(1)
+    assert not left
 
 
 def _set_due_date(page, due):
