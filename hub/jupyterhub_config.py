@@ -1,21 +1,21 @@
 # JupyterHub's configuration for `make hub`. tools/hub.py writes the class's settings to
-# <state>/hub.json and starts JupyterHub in <state> with this file: edit hub/class.toml, not this.
+# <state>/hub.json and starts JupyterHub in <state>/private with this file: edit hub/class.toml, not this.
 import json
 import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader defines it)
 settings = json.loads(Path(os.environ["INTRO_DL_HUB_SETTINGS"]).read_text())
-state = Path(settings["state"])
+private = Path(settings["private"])  # root's only
 
 # Loopback only: the proxy listens on the class's address, the hub's own API on 127.0.0.1.
 c.JupyterHub.bind_url = f"http://{settings['address']}"
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = settings["hub_api_port"]
-c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+c.JupyterHub.db_url = f"sqlite:///{private / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(private / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.command = [settings["proxy"]]
-c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+c.ConfigurableHTTPProxy.pid_file = str(private / "proxy.pid")
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings['proxy_api_port']}"
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every user's JupyterLab
 

@@ -5,6 +5,7 @@ tools), each locked in requirements/<set>.txt by `make lock` (tools/lock.py) for
 x86_64, macOS arm64 and Windows x86_64.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -161,11 +162,14 @@ def requirements(metadata):
             for line in metadata.splitlines() if line.startswith("Requires-Dist:")}
 
 
-def test_the_learner_wheel_holds_helpers_only_under_mit(wheels):
+def test_the_learner_wheel_holds_helpers_only_with_every_licence_named(wheels):
     files = wheel_files(wheels[0], "intro_dl_helpers")
     assert {path.split("/")[0] for path in files} == {"helpers", "intro_dl_helpers-0.1.0.dist-info"}
     metadata = files["intro_dl_helpers-0.1.0.dist-info/METADATA"]
-    assert "License-Expression: MIT" in metadata
+    # the code's MIT, and the licences of the R tables in helpers/datasets/ (manifest.json)
+    assert "License-Expression: MIT AND GPL-2.0-only AND (GPL-2.0-only OR GPL-3.0-only)" in metadata
+    manifest = json.loads(files["helpers/datasets/manifest.json"])
+    assert {entry["licence"].split(" (")[0] for entry in manifest.values()} == {"MIT", "GPL-2", "GPL-2 | GPL-3"}
     assert "intro_dl_helpers-0.1.0.dist-info/licenses/LICENSE" in files
     assert requirements(metadata) <= names(lock.pins(lock_text("learner")))
 

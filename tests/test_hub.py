@@ -33,7 +33,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tests import attacks
-from tests.browser import ARTIFACTS, _menu, _settings, browser  # noqa: F401
+from tests.browser import ARTIFACTS, _free_port, _menu, _settings, browser  # noqa: F401
 from tests.conftest import REPO
 from tests.submissions import DEMO_LESSON, reference_answers
 from tests.test_grading import _hidden_test_lines
@@ -49,17 +49,10 @@ REFERENCE = reference_answers(DEMO_LESSON)
 #: ada's first try: a ReLU unit (the linear model question is wrong); she fixes it and submits again
 ADA_FIRST = {**REFERENCE, "answer_linear_model": (
     "model = keras.Sequential([keras.Input(shape=input_shape), layers.Dense(1, activation='relu')])")}
-#: mallory reads the instructor's gradebook and the exchange's submissions from the last answer
+#: mallory's last answer reads the instructor's gradebook and solutions, and the passwords
 MALLORY_ANSWERS = {**REFERENCE, attacks.LAST: attacks._secrets_reader([
     f"/home/{INSTRUCTOR}/course/gradebook.db", f"/home/{INSTRUCTOR}/intro-dl/solutions",
     "/etc/shadow"])}
-
-
-def _free_port():
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _remove_users():
@@ -106,7 +99,7 @@ class Hub:
 
     @property
     def logins(self):
-        lines = (self.state / "hub" / "logins.txt").read_text().splitlines()
+        lines = (self.state / "hub" / "private" / "logins.txt").read_text().splitlines()
         return dict(line.split(" ", 1) for line in lines)
 
 
@@ -184,16 +177,11 @@ def _assignment_action(frame, icon):
     dialog.wait_for(state="detached")
 
 
-def _assignment_list(page):
-    _menu(page, "Nbgrader", "Assignment List")
-    return page.locator("#released_assignments_list").locator("..").locator("..")
-
-
 def _fetch(page):
-    panel = _assignment_list(page)
+    """*Nbgrader → Assignment List*, then *Fetch* on the released lesson."""
+    _menu(page, "Nbgrader", "Assignment List")
     page.locator("#released_assignments_list").get_by_role("button", name="Fetch").click()
     page.locator("#fetched_assignments_list").get_by_text(DEMO_LESSON).first.wait_for()
-    return panel
 
 
 def _answer(page, home, answers):
@@ -240,14 +228,17 @@ def _run_all(page, panel):
     page.locator(".lm-TabBar-tab.jp-mod-dirty").wait_for(state="detached")
 
 
-def _submit(page):
+def _submit(page, inbound, student):
+    """*Submit* in the Assignment List; wait until the submission is in the exchange."""
+    def submitted():
+        return len(list(inbound.glob(f"{student}+{DEMO_LESSON}+*/exercise.ipynb")))
+    before = submitted()
     _menu(page, "Nbgrader", "Assignment List")
-    fetched = page.locator("#fetched_assignments_list")
-    before = page.locator("#submitted_assignments_list .list_item").count()
-    fetched.get_by_role("button", name="Submit").first.click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('#submitted_assignments_list .list_item').length > n",
-        arg=before, timeout=120_000)
+    page.locator("#fetched_assignments_list").get_by_role("button", name="Submit").first.click()
+    deadline = time.monotonic() + 120
+    while submitted() == before and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert submitted() == before + 1, f"{student}'s submission did not reach the exchange"
 
 
 def _verdicts(notebook):
@@ -269,6 +260,7 @@ def test_a_class_on_jupyterhub(hub, people):
     bin_dir = state / "hub" / "venv" / "bin"
     home = {name: Path(pwd.getpwnam(name).pw_dir) for name in [INSTRUCTOR, *STUDENTS]}
     course = home[INSTRUCTOR] / "course"
+    inbound = state / "exchange" / "intro-to-deep-learning" / "inbound"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     # the instructor releases lesson 01's exercise
@@ -288,7 +280,7 @@ def test_a_class_on_jupyterhub(hub, people):
     _fetch(ada)
     first = _answer(ada, home[ADA], ADA_FIRST)
     assert any("Not quite" in v for v in _verdicts(first))
-    _submit(ada)
+    _submit(ada, inbound, ADA)
 
     # the hub restarts (an upgrade, a crash): her answers and her submission are still there
     hub.stop()
@@ -297,7 +289,8 @@ def test_a_class_on_jupyterhub(hub, people):
         _back(page, url)
     fixed = _answer(ada, home[ADA], REFERENCE)
     assert not any("Not quite" in v for v in _verdicts(fixed))
-    _submit(ada)
+    _submit(ada, inbound, ADA)
+    assert len(list(inbound.glob(f"{ADA}+{DEMO_LESSON}+*"))) == 2  # both kept; the last is graded
 
     # someone with an account on the machine, but not in the class, cannot log in
     outsider = people()
@@ -314,7 +307,7 @@ def test_a_class_on_jupyterhub(hub, people):
     tried = _answer(mallory, home[MALLORY], MALLORY_ANSWERS)
     printed = "".join(o.get("text", "") for c in tried.cells if c.cell_type == "code" for o in c.outputs)
     assert "READ" not in printed and printed.count("blocked") == 3  # her own server: Unix rights
-    _submit(mallory)
+    _submit(mallory, inbound, MALLORY)
 
     # the deadline: the next whole minute; grace answers before it and submits after it
     grace = people()
@@ -326,7 +319,7 @@ def test_a_class_on_jupyterhub(hub, people):
     _answer(grace, home[GRACE], REFERENCE)
     while datetime.datetime.now(datetime.timezone.utc) < due + datetime.timedelta(seconds=2):
         time.sleep(1)
-    _submit(grace)
+    _submit(grace, inbound, GRACE)
 
     # collect, and grade with the course's sandboxed grader, as the instructor
     (course / "nbgrader_config.py").write_text(
@@ -369,7 +362,7 @@ def test_a_class_on_jupyterhub(hub, people):
         page.goto(f"{url}/user/{student}/files/{DEMO_LESSON}/feedback/{pages[-1].parent.name}/exercise.html")
         assert expected[student] in page.locator("body").inner_text()
     grace_page = sorted((home[GRACE] / DEMO_LESSON / "feedback").glob("*/exercise.html"))[-1].read_text()
-    assert "late" in grace_page.lower()
+    assert "a late penalty of 7 points" in grace_page
 
     # the final grades, from nbgrader's export of the gradebook
     exported = _as(INSTRUCTOR, bin_dir / "nbgrader", "export", "--to", course / "final.csv", cwd=course)

@@ -3,16 +3,20 @@
 Reads the class (hub/class.toml), then, as root:
 - installs configurable-http-proxy from hub/package-lock.json into <state>/proxy (npm ci);
 - makes the class's system users (when ``create_users``), with random passwords written to
-  <state>/logins.txt (readable by root only); existing passwords are kept;
+  <state>/private/logins.txt (readable by root only); existing accounts are left as they are;
 - makes nbgrader's exchange (mode 777, as nbgrader's docs say) and the Jupyter configuration
   of each role: everyone gets nbgrader's exchange and course id; students do not get the
   formgrader or the assignment creator;
+- installs everyone's environment in <state>/venv (the instructor set and the course's
+  packages, from an interpreter every user can run);
 - gives the instructor a course folder (~/course) with every lesson in source/, ready for
-  formgrader's *Generate* and *Release*, and graded by ``python -m grading ~/course --out ~/course``;
+  formgrader's *Generate* and *Release*, and ~/intro-dl (the course's solutions/ and
+  notebooks/) for ``intro-dl-grade ~/course --course ~/intro-dl --out ~/course``;
 - starts JupyterHub (PAM login, one JupyterLab per user running as that user) in the
   foreground. Ctrl-C (or SIGTERM) stops it and every user's server.
 
-Usage: python tools/hub.py [--class hub/class.toml] [--state build/hub] [--setup-only]
+Usage: python tools/hub.py [--class hub/class.toml] [--state /opt/intro-dl-hub] [--uv UV]
+       [--python /usr/bin/python3] [--setup-only]
 """
 
 import argparse
@@ -71,6 +75,8 @@ def read_class(path):
     host, _, port = str(table.get("address", "")).rpartition(":")
     if not host or not port.isdigit():
         raise ClassError(f"{path}: address must be HOST:PORT, e.g. 127.0.0.1:8000")
+    if not table.get("course_id"):
+        raise ClassError(f"{path}: name the course_id, as nbgrader's exchange knows it")
     return Class(course_id=str(table["course_id"]), address=f"{host}:{port}",
                  exchange=Path(table.get("exchange", "/srv/nbgrader/exchange")),
                  create_users=bool(table.get("create_users", False)),
@@ -130,19 +136,19 @@ def read_logins(path):
 
 
 def make_accounts(klass, logins_file):
-    """Create the class's users that do not exist yet, each with a password; keep the ones
-    that do. Write user -> password (only those made here) to ``logins_file``, mode 600."""
+    """Create the class's users that do not exist yet, each with a random password. Users
+    that exist keep theirs: an account made before (or a real one) is never changed.
+    Write user -> password (of the users made here) to ``logins_file``, mode 600."""
     logins = read_logins(logins_file)
     for name in klass.everyone:
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
-            Path(pwd.getpwnam(name).pw_dir).chmod(0o700)  # nobody reads another's work
-        if name not in logins:
-            logins[name] = secrets.token_urlsafe(12)
-            subprocess.run(["chpasswd"], input=f"{name}:{logins[name]}\n", text=True, check=True)
+        if _exists(name):
+            continue
+        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
+        Path(pwd.getpwnam(name).pw_dir).chmod(0o700)  # nobody reads another's work
+        logins[name] = secrets.token_urlsafe(12)
+        subprocess.run(["chpasswd"], input=f"{name}:{logins[name]}\n", text=True, check=True)
     logins_file.touch(mode=0o600)
+    logins_file.chmod(0o600)
     logins_file.write_text("".join(f"{name} {password}\n" for name, password in logins.items()))
     return logins
 
@@ -227,11 +233,14 @@ def check_runnable(bin_dir, name):
 def prepare(klass, state, uv, python, course_repo=REPO):
     """Everything the hub needs before it starts; return the path of its settings file."""
     state.mkdir(parents=True, exist_ok=True)
-    state.chmod(0o755)  # users' servers read the Jupyter configuration below it
+    state.chmod(0o755)  # users' servers run from the environment and configuration below it
+    private = state / "private"  # the hub's database, cookie secret, logins: root's only
+    private.mkdir(mode=0o700, exist_ok=True)
+    private.chmod(0o700)
     proxy = install_proxy(state / "proxy")
     bin_dir = install_environment(state / "venv", uv, python, course_repo)
     if klass.create_users:
-        make_accounts(klass, state / "logins.txt")
+        make_accounts(klass, private / "logins.txt")
     missing = [name for name in klass.everyone if not _exists(name)]
     if missing:
         raise ClassError(f"no such system users: {', '.join(missing)} (create_users is false)")
@@ -239,7 +248,7 @@ def prepare(klass, state, uv, python, course_repo=REPO):
     make_exchange(klass.exchange)
     course = make_course(klass.instructor, course_repo)
     settings = {
-        "state": str(state), "address": klass.address, "proxy": str(proxy),
+        "private": str(private), "address": klass.address, "proxy": str(proxy),
         "proxy_api_port": _free_port(), "hub_api_port": _free_port(), "bin": str(bin_dir),
         "instructors": [klass.instructor], "students": list(klass.students),
         "course": str(course),
@@ -279,13 +288,13 @@ def main(argv=None):
     print(f"The class's hub: http://{host}/  (instructor: {klass.instructor}; students: "
           f"{', '.join(klass.students)})")
     if klass.create_users:
-        print(f"Passwords: {args.state / 'logins.txt'} (root only)")
+        print(f"Passwords: {args.state / 'private' / 'logins.txt'} (root only)")
     if args.setup_only:
         return 0
     bin_dir = Path(json.loads(settings.read_text())["bin"])
     env = {**os.environ, "INTRO_DL_HUB_SETTINGS": str(settings),
            "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    os.chdir(args.state)
+    os.chdir(args.state / "private")
     os.execve(str(bin_dir / "jupyterhub"),
               [str(bin_dir / "jupyterhub"), "-f", str(HUB / "jupyterhub_config.py")], env)
 
