@@ -8,8 +8,6 @@ hold the hidden tests (nbgrader's own ``generate_feedback`` would show them).
 """
 
 import dataclasses
-import os
-import stat
 import warnings
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from grading import feedback, late, records
 from grading.collect import EXCHANGE_FILES
+from grading.harvest import copy_regular
 from grading.records import SubmissionResult
 
 EXCHANGE_FILE_BYTES = 1024
@@ -41,22 +40,12 @@ def keep_exchange_files(submission_folder, out, result):
     """Copy nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` from a submission's
     folder to its autograded and feedback folders, as ``nbgrader autograde`` does, so that
     formgrader's *Generate Feedback* and *Release Feedback* can hand the page back through
-    the exchange. Only small regular files are copied (a student wrote them)."""
+    the exchange. A student wrote them: only small plain files are copied."""
     for name in EXCHANGE_FILES:
-        try:
-            descriptor = os.open(Path(submission_folder) / name, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue  # not from nbgrader's exchange, or a link: nothing to copy
-        with os.fdopen(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                continue
-            content = file.read(EXCHANGE_FILE_BYTES + 1)
-        if len(content) > EXCHANGE_FILE_BYTES:
-            continue
         for folder in ("autograded", "feedback"):
             target = Path(out) / folder / result.student / result.lesson
             target.mkdir(parents=True, exist_ok=True)
-            (target / name).write_bytes(content)
+            copy_regular(Path(submission_folder) / name, target / name, EXCHANGE_FILE_BYTES)
 
 
 def write_page(out, result, comments=None):

@@ -16,8 +16,9 @@ MAX_FILE_BYTES = 200 * 2**20
 MAX_TOTAL_BYTES = 500 * 2**20
 
 
-def _copy_regular(source, target, budget):
-    """Copy one plain file (never through a link); return the bytes copied, or 0."""
+def copy_regular(source, target, budget):
+    """Copy one plain file of at most ``budget`` bytes (never through a link, never a
+    device or pipe); return the bytes copied, or 0."""
     try:
         descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -49,7 +50,7 @@ def harvest(values, destination, grade_ids):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if not FILE_NAME.match(entry.name):
                 continue
-            copied = _copy_regular(entry.path, destination / grade_id / entry.name, budget)
+            copied = copy_regular(entry.path, destination / grade_id / entry.name, budget)
             if copied == 0 and not (destination / grade_id / entry.name).exists():
                 notes.append(f"an answer file of {grade_id!r} was not a plain file of a "
                              "reasonable size; it was left out")

@@ -8,12 +8,13 @@ import sys
 import warnings
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from nbgrader.api import Gradebook
 from traitlets.config import Config
 
-from grading import canvas, cgroups, collect, gradebook, late, report, sandbox
+from grading import canvas, cgroups, collect, gradebook, handback, late, report, sandbox
 from tests.conftest import REPO
 
 LESSONS = {"01-single-neuron": ["exercise.ipynb"]}
@@ -378,3 +379,26 @@ def test_a_regrade_without_timestamp_txt_keeps_the_one_the_gradebook_has(tmp_pat
         assert (str(submission.timestamp), submission.total_seconds_late) == \
             ("2026-11-20 14:30:00", 9000)
         assert book.find_student("late").lms_user_id == "101"
+
+
+def test_nbgraders_exchange_files_are_kept_for_release_feedback_when_plain_and_small(tmp_path):
+    """timestamp.txt and submission_secret.txt go beside the autograded notebook and the
+    feedback page; a link, a pipe or a huge file a student left in their place does not."""
+    submitted, out = tmp_path / "submitted", tmp_path / "out"
+    submitted.mkdir()
+    (submitted / "timestamp.txt").write_text("2026-11-26 18:40:00.000000 UTC")
+    (submitted / "submission_secret.txt").write_text("x" * (handback.EXCHANGE_FILE_BYTES + 1))
+    result = SimpleNamespace(student="ada", lesson="01-single-neuron")
+    handback.keep_exchange_files(submitted, out, result)
+    for folder in ("autograded", "feedback"):
+        kept = out / folder / "ada" / "01-single-neuron"
+        assert (kept / "timestamp.txt").read_text() == "2026-11-26 18:40:00.000000 UTC"
+        assert not (kept / "submission_secret.txt").exists()  # too long to be nbgrader's
+
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        (submitted / name).unlink()
+    (submitted / "timestamp.txt").symlink_to("/etc/passwd")
+    os.mkfifo(submitted / "submission_secret.txt")
+    other = SimpleNamespace(student="mallory", lesson="01-single-neuron")
+    handback.keep_exchange_files(submitted, out, other)
+    assert not list((out / "feedback" / "mallory").rglob("*.txt"))
