@@ -5,7 +5,8 @@ Configured for every user of `make hub` (``c.ExchangeFactory.submit`` and ``.col
 - **Submit** copies into a hidden folder of ``inbound/`` and renames it when it is whole, so
   a submit cut short (a hub restart, a killed server) leaves nothing that collect takes.
   Submitting a lesson that is not released any more (formgrader's *Unrelease* closes it)
-  says so in words, instead of nbgrader's "Assignment not found: <path>".
+  says so in words, instead of nbgrader's "Assignment not found: <path>" at the end of a
+  long traceback.
 - **Collect** runs as the instructor on folders the students wrote, so it trusts nothing in
   them: a folder that names another student than the one who owns it is refused; the time of
   a submission is when it arrived in the exchange (the files' change times, which no user can
@@ -36,8 +37,10 @@ _CHUNK = 2**20
 
 
 def closed_message(lesson, folder):
-    return (f"{lesson} is closed: your instructor has withdrawn it from the exchange, so it "
-            f"takes no more submissions. Nothing was sent. Your work is still in {folder}. "
+    """What a student reads, under a traceback, after submitting a closed lesson: short
+    lines, as it is shown unwrapped."""
+    return (f"\n{lesson} is closed: your instructor takes no more submissions for it.\n"
+            f"Nothing was sent. Your work is still in {folder}.\n"
             "If you think it should be open, ask your instructor.")
 
 
@@ -119,12 +122,13 @@ def _copy_folder(descriptor, source, target, ignored, skipped):
 class CourseExchangeSubmit(ExchangeSubmit):
     """nbgrader's submit, whole or not at all, and a clear word on a closed lesson."""
 
-    def init_release(self):
-        release = os.path.join(self.root, self.coursedir.course_id, "outbound",
-                               self.coursedir.assignment_id)
-        if not os.path.isdir(release):
-            self.fail(closed_message(self.coursedir.assignment_id, self.src_path))
-        super().init_release()
+    def start(self):
+        """Refuse a closed lesson before anything else, so that the traceback the Assignment
+        List shows above the reason is short."""
+        course, lesson = self.coursedir.course_id, self.coursedir.assignment_id
+        if course and lesson and not os.path.isdir(os.path.join(self.root, course, "outbound", lesson)):
+            self.fail(closed_message(lesson, os.path.abspath(os.path.join(self.assignment_dir, lesson))))
+        return super().start()
 
     def copy_files(self):
         self.init_release()

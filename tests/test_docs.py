@@ -67,9 +67,10 @@ def test_every_kubernetes_object_has_a_kind_and_a_name():
 @pytest.mark.parametrize("role", sorted(CONFIGS))
 def test_nbgrader_configs_set_only_real_settings(role):
     from nbgrader.apps import NbGraderApp
+    from nbgrader.exchange import ExchangeFactory
     from nbgrader.exchange import default as exchange  # the exchange nbgrader uses by default
     from traitlets.config import Configurable
-    classes = [*NbGraderApp()._classes_inc_parents(), *(
+    classes = [*NbGraderApp()._classes_inc_parents(), ExchangeFactory, *(
         parent for name in exchange.__all__ for parent in getattr(exchange, name).__mro__
         if issubclass(parent, Configurable))]
     traits = {}  # a section configures every class of that name (nbgrader has two Exchanges)
@@ -81,6 +82,16 @@ def test_nbgrader_configs_set_only_real_settings(role):
         assert section in traits, f"nbgrader has no configurable {section}"
         for name in settings:
             assert name in traits[section], f"{section}.{name} is not a setting of nbgrader"
+
+
+@pytest.mark.parametrize("role", sorted(CONFIGS))
+def test_each_role_uses_the_course_exchange(role):
+    from nbgrader.exchange import ExchangeFactory, default
+    from grading import exchange
+    factory = ExchangeFactory(config=load_config(CONFIGS[role]))
+    assert factory.submit is exchange.CourseExchangeSubmit
+    assert factory.collect is (exchange.CourseExchangeCollect if role == "instructor" else
+                               default.ExchangeCollect)  # students never collect
 
 
 def test_the_exchange_is_where_the_hub_mounts_it():

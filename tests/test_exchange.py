@@ -149,6 +149,7 @@ def test_a_closed_lesson_says_so_and_sends_nothing(place):
         _run(CourseExchangeSubmit, place, _me())
     assert str(refused.value) == exchange.closed_message(LESSON, str(place / "home" / LESSON))
     assert "is closed" in str(refused.value) and "Nothing was sent" in str(refused.value)
+    assert max(len(line) for line in str(refused.value).splitlines()) < 100 + len(str(place))
     assert not list(_inbound(place).iterdir())
 
 

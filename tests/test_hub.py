@@ -3,11 +3,12 @@ logins, each user's JupyterLab running as that user, and nbgrader's exchange.
 
 The instructor generates and releases lesson 01's exercise in formgrader. Three students
 fetch it from the *Assignment List*, answer in JupyterLab, run the checks and submit: ada
-twice (a mistake first), mallory with an attack, grace after the deadline. The instructor
-collects, grades with the course's sandboxed grader as their own user, marks the written
-answers in formgrader, and generates and releases feedback. Each student fetches feedback and
-reads their points and messages, never the hidden tests. The final grades are asserted from
-nbgrader's export.
+twice (a mistake first, then again with the hub restarting as she presses Submit), mallory
+with an attack and a blank exercise forged in ada's name, grace after the deadline. The
+instructor collects, grades with the course's sandboxed grader as their own user, marks the
+written answers in formgrader, and generates and releases feedback. Each student fetches
+feedback and reads their points and messages, never the hidden tests. The final grades are
+asserted from nbgrader's export. Then the instructor closes the lesson, and a submit says so.
 
 Needs root (it creates the users and the hub runs as root, as `make hub` does); the users
 are removed afterwards.
@@ -241,6 +242,25 @@ def _submit(page, inbound, student):
     assert submitted() == before + 1, f"{student}'s submission did not reach the exchange"
 
 
+def _assert_whole(inbound):
+    """Every submission collect can see has what nbgrader's submit writes last."""
+    for folder in inbound.glob(f"*+{DEMO_LESSON}+*"):
+        assert {"exercise.ipynb", "timestamp.txt", "submission_secret.txt"} <= {p.name for p in folder.iterdir()}, folder
+
+
+#: a student's own script: ``notebook`` into the exchange's ``inbound`` folder as a submission
+#: of ``lesson`` by ``student``, stamped now, as nbgrader's submit would write it
+FORGE = """
+import datetime, os, shutil, sys
+inbound, student, lesson, notebook = sys.argv[1:]
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+folder = os.path.join(inbound, f"{student}+{lesson}+{now}+forged")
+os.mkdir(folder)
+shutil.copy(notebook, os.path.join(folder, "exercise.ipynb"))
+open(os.path.join(folder, "timestamp.txt"), "w").write(now)
+"""
+
+
 def _verdicts(notebook):
     return [line for cell in notebook.cells if cell.cell_type == "code"
             for output in cell.get("outputs", []) for line in [output.get("data", {}).get("text/html", "")]
@@ -281,16 +301,20 @@ def test_a_class_on_jupyterhub(hub, people):
     first = _answer(ada, home[ADA], ADA_FIRST)
     assert any("Not quite" in v for v in _verdicts(first))
     _submit(ada, inbound, ADA)
-
-    # the hub restarts (an upgrade, a crash): her answers and her submission are still there
-    hub.stop()
-    hub.start()
-    for page in (ada, teacher):  # still logged in: the hub starts their servers again
-        _back(page, url)
     fixed = _answer(ada, home[ADA], REFERENCE)
     assert not any("Not quite" in v for v in _verdicts(fixed))
-    _submit(ada, inbound, ADA)
-    assert len(list(inbound.glob(f"{ADA}+{DEMO_LESSON}+*"))) == 2  # both kept; the last is graded
+
+    # she presses Submit and the hub restarts at once (an upgrade, a crash), stopping her
+    # server: the submit arrives whole or not at all (tests/test_exchange.py kills one mid-copy)
+    _menu(ada, "Nbgrader", "Assignment List")
+    ada.locator("#fetched_assignments_list").get_by_role("button", name="Submit").first.click()
+    hub.stop()
+    hub.start()
+    _assert_whole(inbound)
+    for page in (ada, teacher):  # still logged in: the hub starts their servers again
+        _back(page, url)
+    _submit(ada, inbound, ADA)  # the last one is graded
+    assert len(list(inbound.glob(f"{ADA}+{DEMO_LESSON}+*"))) >= 2  # every submission is kept
 
     # someone with an account on the machine, but not in the class, cannot log in
     outsider = people()
@@ -308,6 +332,10 @@ def test_a_class_on_jupyterhub(hub, people):
     printed = "".join(o.get("text", "") for c in tried.cells if c.cell_type == "code" for o in c.outputs)
     assert "READ" not in printed and printed.count("blocked") == 3  # her own server: Unix rights
     _submit(mallory, inbound, MALLORY)
+    # by hand, she also puts a blank exercise into the exchange in ada's name, made later
+    released = state / "exchange" / "intro-to-deep-learning" / "outbound" / DEMO_LESSON / "exercise.ipynb"
+    forged = _as(MALLORY, bin_dir / "python", "-c", FORGE, inbound, ADA, DEMO_LESSON, released)
+    assert forged.returncode == 0, forged.stderr
 
     # the deadline: the next whole minute; grace answers before it and submits after it
     grace = people()
@@ -371,6 +399,27 @@ def test_a_class_on_jupyterhub(hub, people):
         final = {row["student_id"]: row for row in csv.DictReader(file)}
     assert {s: float(final[s]["score"]) for s in STUDENTS} == {ADA: 7.0, MALLORY: 5.0, GRACE: 0.0}
     assert float(final[GRACE]["raw_score"]) == 7.0 and float(final[GRACE]["late_submission_penalty"]) == 7.0
+    assert list(inbound.glob(f"{ADA}+{DEMO_LESSON}+*+forged"))  # refused by collect, still there
+
+    # the instructor closes lesson 01 (Unrelease) while ada's Assignment List still offers
+    # Submit (a list loaded since no longer does): her submit says so, and sends nothing
+    _back(ada, url)
+    _menu(ada, "Nbgrader", "Assignment List")
+    submit = ada.locator("#fetched_assignments_list").get_by_role("button", name="Submit").first
+    submit.wait_for()
+    _assignment_action(_formgrader(teacher), "remove")
+    before = len(list(inbound.glob(f"{ADA}+*")))
+    submit.click()
+    refusal = ada.locator(".nbgrader-ErrorDialog")
+    refusal.get_by_text("is closed").wait_for()
+    assert "Nothing was sent" in refusal.inner_text()
+    ada.screenshot(path=str(ARTIFACTS / "hub-closed.png"))
+    refusal.locator(".jp-Dialog-button.jp-mod-accept").click()
+    jupyter = state / "hub" / "jupyter"  # a terminal in her JupyterLab has her server's config
+    in_terminal = _as(ADA, "env", f"JUPYTER_CONFIG_PATH={jupyter / 'student'}:{jupyter / 'common'}",
+                      bin_dir / "nbgrader", "submit", DEMO_LESSON)
+    assert in_terminal.returncode != 0 and f"{DEMO_LESSON} is closed" in in_terminal.stderr, in_terminal.stderr
+    assert len(list(inbound.glob(f"{ADA}+*"))) == before
 
     # the hub stops cleanly: no user's server is left running
     hub.stop()

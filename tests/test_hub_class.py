@@ -5,8 +5,10 @@ import json
 import sys
 
 import pytest
+from nbgrader.exchange import ExchangeFactory
 from traitlets.config.loader import PyFileConfigLoader
 
+from grading import exchange
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
@@ -64,6 +66,8 @@ def test_students_get_no_formgrader_and_the_instructor_reads_the_course_config(t
     shared = PyFileConfigLoader("nbgrader_config.py", path=student[-1]).load_config()
     assert shared.Exchange.root == "/srv/nbgrader/exchange"
     assert shared.CourseDirectory.course_id == "intro-to-deep-learning"
+    factory = ExchangeFactory(config=shared)  # the course's exchange, for students and instructor
+    assert (factory.submit, factory.collect) == (exchange.CourseExchangeSubmit, exchange.CourseExchangeCollect)
 
     instructor = paths["instructor"].split(":")
     assert not (tmp_path / "jupyter" / "instructor" / "jupyter_server_config.json").exists()

@@ -84,10 +84,14 @@ def read_class(path):
 
 
 def exchange_config(klass):
-    """nbgrader's configuration shared by every user of the hub."""
+    """nbgrader's configuration shared by every user of the hub: the course's exchange
+    (grading/exchange.py: whole submissions, a word on a closed lesson, a collect that
+    trusts nothing the students wrote)."""
     return (f"c = get_config()  # noqa: F821\n"
             f"c.CourseDirectory.course_id = {klass.course_id!r}\n"
-            f"c.Exchange.root = {str(klass.exchange)!r}\n")
+            f"c.Exchange.root = {str(klass.exchange)!r}\n"
+            "c.ExchangeFactory.submit = 'grading.exchange.CourseExchangeSubmit'\n"
+            "c.ExchangeFactory.collect = 'grading.exchange.CourseExchangeCollect'\n")
 
 
 #: JupyterHub's servers refuse every frame (``frame-ancestors 'none'``); the formgrader is a

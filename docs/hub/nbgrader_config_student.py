@@ -7,3 +7,7 @@ c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
 c.CourseDirectory.course_id = "intro-to-deep-learning"  # the course's own nbgrader_config.py
 c.Exchange.root = "/srv/nbgrader/exchange"
 c.Exchange.timezone = "UTC"
+
+# The course's exchange (grading/exchange.py, installed in the image): a submit arrives whole
+# or not at all, and a closed lesson says so.
+c.ExchangeFactory.submit = "grading.exchange.CourseExchangeSubmit"
