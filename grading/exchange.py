@@ -26,6 +26,7 @@ from stat import S_IRGRP, S_IROTH, S_IRUSR, S_IWUSR, S_IXGRP, S_IXOTH, S_IXUSR
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.utils import ignore_patterns
+from traitlets import Bool
 
 #: a submission being copied; glob's ``*`` (nbgrader's collect) never matches a leading dot
 PARTIAL = ".partial-"
@@ -162,6 +163,11 @@ class CourseExchangeSubmit(ExchangeSubmit):
 class CourseExchangeCollect(ExchangeCollect):
     """nbgrader's collect, on submissions it does not trust."""
 
+    trust_claimed_times = Bool(False, help=(
+        "Date each submission by the time its student's process wrote, as nbgrader does, not "
+        "by its arrival. Only for an exchange restored or moved (which changes every change "
+        "time, so every submission would count as made then).")).tag(config=True)
+
     def init_src(self):
         super().init_src()  # nbgrader's checks of the inbound folder, and the due date
         pattern = os.path.join(self.inbound_path, "{}+{}+*".format(
@@ -178,7 +184,8 @@ class CourseExchangeCollect(ExchangeCollect):
                                "exchange.", path, record["username"], owner)
                 continue
             record["claimed"] = record["timestamp"]
-            record["timestamp"] = trusted_time(record["timestamp"], arrival_time(path))
+            if not self.trust_claimed_times:
+                record["timestamp"] = trusted_time(record["timestamp"], arrival_time(path))
             if record["timestamp"] != record["claimed"]:
                 self.log.warning("%s says it was made at %s but arrived at %s: it counts as made "
                                  "when it arrived.", path, record["claimed"], record["timestamp"])

@@ -224,6 +224,17 @@ def test_collect_counts_a_backdated_submission_from_its_arrival(place, caplog):
     assert "counts as made when it arrived" in caplog.text
 
 
+def test_an_exchange_that_was_moved_can_be_collected_by_the_claimed_times(place):
+    backdated = _utcnow() - datetime.timedelta(hours=1)
+    _forge(place, _me(), backdated)
+    config = _config(place, "*")
+    config.CourseExchangeCollect.trust_claimed_times = True
+    CourseExchangeCollect(coursedir=CourseDirectory(config=config),
+                          authenticator=Authenticator(config=config), config=config).start()
+    stamped = (place / "course" / "submitted" / _me() / LESSON / "timestamp.txt").read_text()
+    assert stamped == backdated.strftime(exchange.TIMESTAMP_FORMAT)
+
+
 def test_collect_never_follows_a_link_out_of_a_submission(place, caplog):
     secret = place / "course" / "gradebook-secret.txt"
     secret.write_text("solutions")
