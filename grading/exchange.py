@@ -8,7 +8,8 @@ Configured for every user of `make hub` (``c.ExchangeFactory.submit`` and ``.col
   says so in words, instead of nbgrader's "Assignment not found: <path>" at the end of a
   long traceback.
 - **Collect** runs as the instructor on folders the students wrote, so it trusts nothing in
-  them: a folder that names another student than the one who owns it is refused; the time of
+  them: a folder that names another student than the one who owns it is refused, and with
+  ``roster_only`` one of a student who is not on the gradebook's list; the time of
   a submission is when it arrived in the exchange (the files' change times, which no user can
   set back), not the time the student's own process wrote; links, pipes and devices are not
   copied (nbgrader's copy follows a link to any file the instructor can read).
@@ -23,6 +24,7 @@ import stat
 from collections import defaultdict
 from stat import S_IRGRP, S_IROTH, S_IRUSR, S_IWUSR, S_IXGRP, S_IXOTH, S_IXUSR
 
+from nbgrader.api import Gradebook
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.utils import ignore_patterns
@@ -168,8 +170,13 @@ class CourseExchangeCollect(ExchangeCollect):
         "by its arrival. Only for an exchange restored or moved (which changes every change "
         "time, so every submission would count as made then).")).tag(config=True)
 
+    roster_only = Bool(False, help=(
+        "Collect only the students on the gradebook's list (formgrader's Manage Students); "
+        "anyone else's submission is refused, with a note, and stays in the exchange.")).tag(config=True)
+
     def init_src(self):
         super().init_src()  # nbgrader's checks of the inbound folder, and the due date
+        roster = self._roster() if self.roster_only else None
         pattern = os.path.join(self.inbound_path, "{}+{}+*".format(
             self.coursedir.student_id or "*", self.coursedir.assignment_id))
         records = []
@@ -177,6 +184,10 @@ class CourseExchangeCollect(ExchangeCollect):
             record = self._path_to_record(path)
             if not stat.S_ISDIR(os.lstat(path).st_mode):
                 self.log.error("Refused %s: not a folder. It stays in the exchange.", path)
+                continue
+            if roster is not None and record["username"] not in roster:
+                self.log.error("Refused %s: %s is not on the class list (formgrader's Manage "
+                               "Students). It stays in the exchange.", path, record["username"])
                 continue
             owner = _owner(path)
             if self.check_owner and owner != record["username"]:
@@ -193,6 +204,10 @@ class CourseExchangeCollect(ExchangeCollect):
         self.src_records = choose(records, self.duedate, self.before_duedate)
         self._times = {os.path.join(self.inbound_path, r["filename"]): r["timestamp"]
                        for r in self.src_records}
+
+    def _roster(self):
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            return {student.id for student in gradebook.students}
 
     def do_copy(self, src, dest, log=None):
         ignored = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,

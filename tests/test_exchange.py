@@ -213,6 +213,20 @@ def test_collect_refuses_a_submission_in_someone_elses_name(place, caplog):
     assert own.is_dir() and len(list(_inbound(place).iterdir())) == 2  # nothing is deleted
 
 
+def test_with_roster_only_collect_takes_the_class_list_only(place, caplog):
+    with Gradebook(f"sqlite:///{place / 'course' / 'gradebook.db'}", COURSE) as gradebook:
+        gradebook.update_or_create_student("ada")
+    _forge(place, _me(), _utcnow())  # its owner's own, but not on the list
+    config = _config(place, "*")
+    config.CourseExchangeCollect.roster_only = True
+    CourseExchangeCollect(coursedir=CourseDirectory(config=config),
+                          authenticator=Authenticator(config=config), config=config).start()
+    assert not (place / "course" / "submitted").exists()
+    assert f"{_me()} is not on the class list" in caplog.text
+    _run(CourseExchangeCollect, place)  # without it, as nbgrader
+    assert (place / "course" / "submitted" / _me() / LESSON / "exercise.ipynb").is_file()
+
+
 def test_collect_counts_a_backdated_submission_from_its_arrival(place, caplog):
     backdated = _utcnow() - datetime.timedelta(hours=1)
     folder = _forge(place, _me(), backdated)

@@ -4,7 +4,9 @@ logins, each user's JupyterLab running as that user, and nbgrader's exchange.
 The instructor generates and releases lesson 01's exercise in formgrader. Three students
 fetch it from the *Assignment List*, answer in JupyterLab, run the checks and submit: ada
 twice (a mistake first, then again with the hub restarting as she presses Submit), mallory
-with an attack and a blank exercise forged in ada's name, grace after the deadline. The
+with an attack and a blank exercise forged in ada's name, grace after the deadline; a user of
+the machine who is not in the class cannot log in, and what he drops into the exchange is
+not collected. The
 instructor collects, grades with the course's sandboxed grader as their own user, marks the
 written answers in formgrader, and generates and releases feedback. Each student fetches
 feedback and reads their points and messages, never the hidden tests. The final grades are
@@ -167,7 +169,8 @@ def _formgrader(page):
 
 
 def _assignment_action(frame, icon):
-    """Click one of formgrader's buttons on lesson 01's row and close its success dialog."""
+    """Click one of formgrader's buttons on lesson 01's row, close its success dialog and
+    return what it said (nbgrader's log)."""
     row = frame.locator("tr", has=frame.get_by_role("link", name=DEMO_LESSON, exact=True))
     row.locator(f".glyphicon-{icon}").click()
     dialog = frame.locator("#success-modal, #error-modal")
@@ -176,6 +179,7 @@ def _assignment_action(frame, icon):
     assert dialog.get_attribute("id") == "success-modal", text
     dialog.locator(".modal-footer button").click()
     dialog.wait_for(state="detached")
+    return text
 
 
 def _fetch(page):
@@ -324,6 +328,10 @@ def test_a_class_on_jupyterhub(hub, people):
     outsider.click("#login_submit")
     outsider.get_by_text("Invalid username or password").wait_for()
     assert not list(Path("/home").glob(f"{OUTSIDER}*/{DEMO_LESSON}"))
+    released = state / "exchange" / "intro-to-deep-learning" / "outbound" / DEMO_LESSON / "exercise.ipynb"
+    dropped = _as(OUTSIDER, bin_dir / "python", "-c", FORGE, inbound, OUTSIDER, DEMO_LESSON, released,
+                  cwd="/tmp")  # from a shell on the machine: collect keeps to the class list
+    assert dropped.returncode == 0, dropped.stderr
 
     mallory = people()
     _log_in(mallory, url, MALLORY, logins[MALLORY])
@@ -333,7 +341,6 @@ def test_a_class_on_jupyterhub(hub, people):
     assert "READ" not in printed and printed.count("blocked") == 3  # her own server: Unix rights
     _submit(mallory, inbound, MALLORY)
     # by hand, she also puts a blank exercise into the exchange in ada's name, made later
-    released = state / "exchange" / "intro-to-deep-learning" / "outbound" / DEMO_LESSON / "exercise.ipynb"
     forged = _as(MALLORY, bin_dir / "python", "-c", FORGE, inbound, ADA, DEMO_LESSON, released)
     assert forged.returncode == 0, forged.stderr
 
@@ -353,7 +360,10 @@ def test_a_class_on_jupyterhub(hub, people):
     (course / "nbgrader_config.py").write_text(
         (course / "nbgrader_config.py").read_text() + 'c.LateSubmissionPlugin.penalty_method = "zero"\n')
     frame = _formgrader(teacher)
-    _assignment_action(frame, "cloud-download")  # Collect
+    collected = _assignment_action(frame, "cloud-download")  # Collect
+    assert f"in {ADA}'s name but belongs to {MALLORY}" in collected  # the instructor reads why
+    assert f"{OUTSIDER} is not on the class list" in collected
+    assert not (course / "submitted" / OUTSIDER).exists()
     for student in STUDENTS:
         assert (course / "submitted" / student / DEMO_LESSON / "timestamp.txt").is_file()
     graded = _as(INSTRUCTOR, bin_dir / "intro-dl-grade", course, "--course", home[INSTRUCTOR] / "intro-dl",

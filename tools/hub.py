@@ -105,6 +105,7 @@ import os
 
 c = get_config()  # noqa: F821
 c.CourseDirectory.root = {course!r}
+c.CourseExchangeCollect.roster_only = True  # the class's students, in the gradebook
 if os.path.isfile(os.path.join(c.CourseDirectory.root, "nbgrader_config.py")):
     load_subconfig(os.path.join(c.CourseDirectory.root, "nbgrader_config.py"))  # noqa: F821
 """
@@ -163,10 +164,13 @@ def make_exchange(root):
     root.chmod(0o777)
 
 
-def make_course(instructor, course_repo):
-    """The instructor's course folder, ~/course, with every lesson in source/ (kept if there),
-    and ~/intro-dl: the course's solutions/ and notebooks/, which the grader reads
-    (``--course ~/intro-dl``). Both are the instructor's alone."""
+def make_course(instructor, course_id, students, course_repo):
+    """The instructor's course folder, ~/course, with every lesson in source/ (kept if there)
+    and the class's students in its gradebook, and ~/intro-dl: the course's solutions/ and
+    notebooks/, which the grader reads (``--course ~/intro-dl``). Both are the instructor's
+    alone."""
+    from nbgrader.api import Gradebook
+
     from grading import gradebook
     account = pwd.getpwnam(instructor)
     course, material = Path(account.pw_dir) / "course", Path(account.pw_dir) / "intro-dl"
@@ -178,6 +182,9 @@ def make_course(instructor, course_repo):
             shutil.copytree(course_repo / "solutions" / lesson, course / "source" / lesson)
     if not (course / "nbgrader_config.py").exists():
         (course / "nbgrader_config.py").write_text(gradebook.CONFIG)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id) as book:
+        for student in students:  # the class list, which collect keeps to (roster_only)
+            book.update_or_create_student(student)
     for folder in (course, material):
         for path in (folder, *folder.rglob("*")):
             os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
@@ -250,7 +257,7 @@ def prepare(klass, state, uv, python, course_repo=REPO):
         raise ClassError(f"no such system users: {', '.join(missing)} (create_users is false)")
     check_runnable(bin_dir, klass.students[0] if klass.students else klass.instructor)
     make_exchange(klass.exchange)
-    course = make_course(klass.instructor, course_repo)
+    course = make_course(klass.instructor, klass.course_id, klass.students, course_repo)
     settings = {
         "private": str(private), "address": klass.address, "proxy": str(proxy),
         "proxy_api_port": _free_port(), "hub_api_port": _free_port(), "bin": str(bin_dir),
