@@ -6,11 +6,11 @@ fetch it from the *Assignment List*, answer in JupyterLab, run the checks and su
 twice (a mistake first, then again with the hub restarting as she presses Submit), mallory
 with an attack and a blank exercise forged in ada's name, grace after the deadline; a user of
 the machine who is not in the class cannot log in, and what he drops into the exchange is
-not collected. The
-instructor collects, grades with the course's sandboxed grader as their own user, marks the
-written answers in formgrader, and generates and releases feedback. Each student fetches
-feedback and reads their points and messages, never the hidden tests. The final grades are
-asserted from nbgrader's export. Then the instructor closes the lesson, and a submit says so.
+not collected. The instructor collects, grades with the course's sandboxed grader as their
+own user, marks the written answers in formgrader, and generates and releases feedback. Each
+student fetches feedback and reads their points and messages, never the hidden tests. The
+final grades are asserted from nbgrader's export. Then the instructor closes the lesson, and
+a submit says so.
 
 Needs root (it creates the users and the hub runs as root, as `make hub` does); the users
 are removed afterwards.
@@ -410,6 +410,7 @@ def test_a_class_on_jupyterhub(hub, people):
     assert {s: float(final[s]["score"]) for s in STUDENTS} == {ADA: 7.0, MALLORY: 5.0, GRACE: 0.0}
     assert float(final[GRACE]["raw_score"]) == 7.0 and float(final[GRACE]["late_submission_penalty"]) == 7.0
     assert list(inbound.glob(f"{ADA}+{DEMO_LESSON}+*+forged"))  # refused by collect, still there
+    assert list(inbound.glob(f"{OUTSIDER}+{DEMO_LESSON}+*+forged"))
 
     # the instructor closes lesson 01 (Unrelease) while ada's Assignment List still offers
     # Submit (a list loaded since no longer does): her submit says so, and sends nothing
