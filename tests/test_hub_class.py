@@ -73,6 +73,7 @@ def test_students_get_no_formgrader_and_the_instructor_reads_the_course_config(t
     assert not (tmp_path / "jupyter" / "instructor" / "jupyter_server_config.json").exists()
     own = PyFileConfigLoader("nbgrader_config.py", path=instructor[0]).load_config()
     assert own.CourseDirectory.root == str(course)
+    assert own.CourseExchangeCollect.roster_only is True  # collect keeps to the class list
     assert own.LateSubmissionPlugin.penalty_method == "zero"  # the course folder's own settings
 
 
