@@ -4,13 +4,13 @@ logins, each user's JupyterLab running as that user, and nbgrader's exchange.
 The instructor generates and releases lesson 01's exercise in formgrader. Three students
 fetch it from the *Assignment List*, answer in JupyterLab, run the checks and submit: ada
 twice (a mistake first, then again with the hub restarting as she presses Submit), mallory
-with an attack and a blank exercise forged in ada's name, grace after the deadline; a user of
-the machine who is not in the class cannot log in, and what he drops into the exchange is
-not collected. The instructor collects, grades with the course's sandboxed grader as their
-own user, marks the written answers in formgrader, and generates and releases feedback. Each
-student fetches feedback and reads their points and messages, never the hidden tests. The
-final grades are asserted from nbgrader's export. Then the instructor closes the lesson, and
-a submit says so.
+with an attack and a blank exercise forged in ada's name, grace half right and after the
+deadline; a user of the machine who is not in the class cannot log in, and what he drops
+into the exchange is not collected. The instructor collects, grades with the course's
+sandboxed grader as their own user, marks the written answers in formgrader, and generates
+and releases feedback. Each student fetches feedback and reads their points and messages,
+never the hidden tests. The final grades are asserted from nbgrader's export. Then the
+instructor closes the lesson, and a submit says so.
 
 Needs root (it creates the users and the hub runs as root, as `make hub` does); the users
 are removed afterwards.
@@ -49,8 +49,9 @@ ADA, MALLORY, GRACE = STUDENTS
 OUTSIDER = "hubtest-outsider"
 WRITTEN = "written_kernel_shape"
 REFERENCE = reference_answers(DEMO_LESSON)
-#: ada's first try: a ReLU unit (the linear model question is wrong); she fixes it and submits again
-ADA_FIRST = {**REFERENCE, "answer_linear_model": (
+#: half right: a ReLU unit, so the linear model question (2 of the 5 automatic points) is
+#: wrong. ada's first try, and grace's answers
+HALF_RIGHT = {**REFERENCE, "answer_linear_model": (
     "model = keras.Sequential([keras.Input(shape=input_shape), layers.Dense(1, activation='relu')])")}
 #: mallory's last answer reads the instructor's gradebook and solutions, and the passwords
 MALLORY_ANSWERS = {**REFERENCE, attacks.LAST: attacks._secrets_reader([
@@ -302,7 +303,7 @@ def test_a_class_on_jupyterhub(hub, people):
     assert ada.locator(".lm-Menu-content").get_by_text("Formgrader", exact=True).count() == 0
     ada.keyboard.press("Escape")
     _fetch(ada)
-    first = _answer(ada, home[ADA], ADA_FIRST)
+    first = _answer(ada, home[ADA], HALF_RIGHT)
     assert any("Not quite" in v for v in _verdicts(first))
     _submit(ada, inbound, ADA)
     fixed = _answer(ada, home[ADA], REFERENCE)
@@ -351,7 +352,7 @@ def test_a_class_on_jupyterhub(hub, people):
     now = datetime.datetime.now(datetime.timezone.utc)
     due = (now + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
     _set_due_date(teacher, due)
-    _answer(grace, home[GRACE], REFERENCE)
+    _answer(grace, home[GRACE], HALF_RIGHT)
     while datetime.datetime.now(datetime.timezone.utc) < due + datetime.timedelta(seconds=2):
         time.sleep(1)
     _submit(grace, inbound, GRACE)
@@ -400,7 +401,7 @@ def test_a_class_on_jupyterhub(hub, people):
         page.goto(f"{url}/user/{student}/files/{DEMO_LESSON}/feedback/{pages[-1].parent.name}/exercise.html")
         assert expected[student] in page.locator("body").inner_text()
     grace_page = sorted((home[GRACE] / DEMO_LESSON / "feedback").glob("*/exercise.html"))[-1].read_text()
-    assert "a late penalty of 7 points" in grace_page
+    assert "a late penalty of 5 points" in grace_page  # half right (3 + 2 marked), then late
 
     # the final grades, from nbgrader's export of the gradebook
     exported = _as(INSTRUCTOR, bin_dir / "nbgrader", "export", "--to", course / "final.csv", cwd=course)
@@ -408,7 +409,7 @@ def test_a_class_on_jupyterhub(hub, people):
     with open(course / "final.csv") as file:
         final = {row["student_id"]: row for row in csv.DictReader(file)}
     assert {s: float(final[s]["score"]) for s in STUDENTS} == {ADA: 7.0, MALLORY: 5.0, GRACE: 0.0}
-    assert float(final[GRACE]["raw_score"]) == 7.0 and float(final[GRACE]["late_submission_penalty"]) == 7.0
+    assert float(final[GRACE]["raw_score"]) == 5.0 and float(final[GRACE]["late_submission_penalty"]) == 5.0
     assert list(inbound.glob(f"{ADA}+{DEMO_LESSON}+*+forged"))  # refused by collect, still there
     assert list(inbound.glob(f"{OUTSIDER}+{DEMO_LESSON}+*+forged"))
 
