@@ -14,7 +14,8 @@ import pytest
 from nbgrader.api import Gradebook
 from traitlets.config import Config
 
-from grading import canvas, cgroups, collect, gradebook, handback, late, report, sandbox
+from grading import (canvas, cgroups, collect, execute, gradebook, handback, late, records,
+                     report, sandbox)
 from tests.conftest import REPO
 
 LESSONS = {"01-single-neuron": ["exercise.ipynb"]}
@@ -170,6 +171,40 @@ def test_a_memory_group_stops_a_sandbox_that_passes_its_limit(tmp_path):
     finally:
         cgroups.remove(group)
     assert not group.path.exists()
+
+
+
+def _watched(tmp_path, monkeypatch, code, memory_mb):
+    """Run ``code`` in a Python process under the kernel's watchdog, with a memory limit;
+    return the run record and how many times the watchdog summed proportional memory."""
+    summed = []
+    measure = execute._Watchdog._memory
+    monkeypatch.setattr(execute._Watchdog, "_memory", staticmethod(
+        lambda tree, proportional: (summed.append(proportional), measure(tree, proportional))[1]))
+    process = subprocess.Popen([sys.executable, "-c", code])
+    run = records.Run()
+    watchdog = execute._Watchdog(SimpleNamespace(provisioner=SimpleNamespace(process=process)),
+                                 sandbox.Limits(memory_bytes=memory_mb * 2**20), run, [3], tmp_path)
+    watchdog.start()
+    process.wait(timeout=60)
+    watchdog.done.set()
+    watchdog.join()
+    return run, sum(summed)
+
+
+def test_the_watchdog_stops_a_kernel_over_its_memory_limit(tmp_path, monkeypatch):
+    run, _ = _watched(tmp_path, monkeypatch,
+                      "import time; x = bytearray(b'1') * (300 * 2**20); time.sleep(30)", 200)
+    assert run.stop_reason == "used more than 200 MB of memory" and run.stopped_at == 3
+    assert run.peak_memory_bytes > 200 * 2**20
+
+
+def test_the_watchdog_reads_proportional_memory_once_a_second_under_the_limit(tmp_path, monkeypatch):
+    run, proportional = _watched(tmp_path, monkeypatch,
+                                 "import time; x = bytearray(b'1') * (100 * 2**20); time.sleep(3)", 2000)
+    assert run.stop_reason is None
+    assert 100 * 2**20 < run.peak_memory_bytes < 400 * 2**20
+    assert 1 <= proportional <= 4  # about 15 ms of the kernel's time each for TensorFlow
 
 
 def test_nbgrader_export_in_the_output_folder_is_safe_for_spreadsheets(tmp_path, monkeypatch):
