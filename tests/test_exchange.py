@@ -117,8 +117,11 @@ def _config(place, student):
     return config
 
 
-def _run(kind, place, student="*"):
+def _run(kind, place, student="*", **options):
+    """Run nbgrader's submit or collect of the course's exchange, with ``options`` set on it."""
     config = _config(place, student)
+    for name, value in options.items():
+        setattr(config[kind.__name__], name, value)
     kind(coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config), config=config).start()
 
 
@@ -217,10 +220,7 @@ def test_with_roster_only_collect_takes_the_class_list_only(place, caplog):
     with Gradebook(f"sqlite:///{place / 'course' / 'gradebook.db'}", COURSE) as gradebook:
         gradebook.update_or_create_student("ada")
     _forge(place, _me(), _utcnow())  # its owner's own, but not on the list
-    config = _config(place, "*")
-    config.CourseExchangeCollect.roster_only = True
-    CourseExchangeCollect(coursedir=CourseDirectory(config=config),
-                          authenticator=Authenticator(config=config), config=config).start()
+    _run(CourseExchangeCollect, place, roster_only=True)
     assert not (place / "course" / "submitted").exists()
     assert f"{_me()} is not on the class list" in caplog.text
     _run(CourseExchangeCollect, place)  # without it, as nbgrader
@@ -241,10 +241,7 @@ def test_collect_counts_a_backdated_submission_from_its_arrival(place, caplog):
 def test_an_exchange_that_was_moved_can_be_collected_by_the_claimed_times(place):
     backdated = _utcnow() - datetime.timedelta(hours=1)
     _forge(place, _me(), backdated)
-    config = _config(place, "*")
-    config.CourseExchangeCollect.trust_claimed_times = True
-    CourseExchangeCollect(coursedir=CourseDirectory(config=config),
-                          authenticator=Authenticator(config=config), config=config).start()
+    _run(CourseExchangeCollect, place, trust_claimed_times=True)
     stamped = (place / "course" / "submitted" / _me() / LESSON / "timestamp.txt").read_text()
     assert stamped == backdated.strftime(exchange.TIMESTAMP_FORMAT)
 
