@@ -173,7 +173,6 @@ def test_a_memory_group_stops_a_sandbox_that_passes_its_limit(tmp_path):
     assert not group.path.exists()
 
 
-
 def _watched(tmp_path, monkeypatch, code, memory_mb):
     """Run ``code`` in a Python process under the kernel's watchdog, with a memory limit;
     return the run record and how many times the watchdog summed proportional memory."""
