@@ -175,7 +175,7 @@ def test_a_memory_group_stops_a_sandbox_that_passes_its_limit(tmp_path):
 
 def _watched(tmp_path, monkeypatch, code, memory_mb):
     """Run ``code`` in a Python process under the kernel's watchdog, with a memory limit;
-    return the run record and how many times the watchdog summed proportional memory."""
+    return the run record and, for each sum of the tree's memory, whether it was proportional."""
     summed = []
     measure = execute._Watchdog._memory
     monkeypatch.setattr(execute._Watchdog, "_memory", staticmethod(
@@ -188,7 +188,7 @@ def _watched(tmp_path, monkeypatch, code, memory_mb):
     process.wait(timeout=60)
     watchdog.done.set()
     watchdog.join()
-    return run, sum(summed)
+    return run, summed
 
 
 def test_the_watchdog_stops_a_kernel_over_its_memory_limit(tmp_path, monkeypatch):
@@ -199,11 +199,13 @@ def test_the_watchdog_stops_a_kernel_over_its_memory_limit(tmp_path, monkeypatch
 
 
 def test_the_watchdog_reads_proportional_memory_once_a_second_under_the_limit(tmp_path, monkeypatch):
-    run, proportional = _watched(tmp_path, monkeypatch,
-                                 "import time; x = bytearray(b'1') * (100 * 2**20); time.sleep(3)", 2000)
+    run, summed = _watched(tmp_path, monkeypatch,
+                           "import time; x = bytearray(b'1') * (100 * 2**20); time.sleep(3)", 2000)
     assert run.stop_reason is None
     assert 100 * 2**20 < run.peak_memory_bytes < 400 * 2**20
-    assert 1 <= proportional <= 4  # about 15 ms of the kernel's time each for TensorFlow
+    # One proportional sum (about 15 ms of the kernel's time for TensorFlow) for five
+    # resident ones, however long the process ran.
+    assert 1 <= summed.count(True) <= summed.count(False) // 5 + 1
 
 
 def test_nbgrader_export_in_the_output_folder_is_safe_for_spreadsheets(tmp_path, monkeypatch):
