@@ -176,10 +176,13 @@ def test_a_memory_group_stops_a_sandbox_that_passes_its_limit(tmp_path):
 def _watched(tmp_path, monkeypatch, code, memory_mb):
     """Run ``code`` in a Python process under the kernel's watchdog, with a memory limit;
     return the run record and, for each sum of the tree's memory, whether it was proportional."""
-    summed = []
-    measure = execute._Watchdog._memory
-    monkeypatch.setattr(execute._Watchdog, "_memory", staticmethod(
-        lambda tree, proportional: (summed.append(proportional), measure(tree, proportional))[1]))
+    summed, measure = [], execute._Watchdog._memory
+
+    def counted(tree, proportional):
+        summed.append(proportional)
+        return measure(tree, proportional)
+
+    monkeypatch.setattr(execute._Watchdog, "_memory", staticmethod(counted))
     process = subprocess.Popen([sys.executable, "-c", code])
     run = records.Run()
     watchdog = execute._Watchdog(SimpleNamespace(provisioner=SimpleNamespace(process=process)),
